@@ -1,0 +1,238 @@
+package tern.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole configuration. Every key is optional; the defaults live next to the fields,
+ * in the {@code defaults()} of each record, and the README's table mirrors them.
+ */
+public record TernConfig(
+        Server server,
+        Domains domains,
+        Relay relay,
+        Delivery delivery,
+        List<Route> routes,
+        Dns dns,
+        Journal journal,
+        Admin admin) {
+
+    public TernConfig {
+        routes = List.copyOf(routes);
+    }
+
+    /** A working configuration for a host called {@code hostName}: see the README. */
+    public static TernConfig defaults(String hostName) {
+        return new TernConfig(Server.defaults(hostName), Domains.defaults(hostName), Relay.defaults(),
+                Delivery.defaults(), List.of(), Dns.defaults(), Journal.defaults(), Admin.defaults());
+    }
+
+    /**
+     * @param fqdn             name in the banner, EHLO and our Received headers; default: the OS host name
+     * @param listen           addresses to accept SMTP on; default 127.0.0.1:2525
+     * @param dataDir          journal/, badmail/ and drop/ live under it; default ./data
+     * @param maxMessageSize   octets; SIZE limit and DATA cap; default 35 MB
+     * @param maxRecipients    RCPTs per transaction; default 100
+     * @param maxConnections   concurrent inbound sessions; default 1000
+     * @param idleTimeout      a session silent this long is closed with 421; default 5m (RFC 5321 4.5.3.2.7)
+     * @param reverseDnsLookup mark unverified clients in Received; default false
+     * @param tls              certificate and key for STARTTLS; null = no STARTTLS
+     */
+    public record Server(
+            String fqdn,
+            List<Listener> listen,
+            Path dataDir,
+            long maxMessageSize,
+            int maxRecipients,
+            int maxConnections,
+            Duration idleTimeout,
+            boolean reverseDnsLookup,
+            Tls tls) {
+
+        public Server {
+            listen = List.copyOf(listen);
+        }
+
+        public static Server defaults(String hostName) {
+            return new Server(hostName, List.of(Listener.parse("127.0.0.1:2525")), Path.of("data"),
+                    35L * 1000 * 1000, 100, 1000, Duration.ofMinutes(5), false, null);
+        }
+    }
+
+    /** A host and port to listen on; IPv6 hosts are written in brackets: {@code [::1]:2525}. */
+    public record Listener(String host, int port) {
+        public static Listener parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) {
+                throw new IllegalArgumentException("expected host:port");
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected host:port with a numeric port");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("expected a port from 0 to 65535");
+            }
+            return new Listener(host, port);
+        }
+
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    public record Tls(Path certificate, Path privateKey) {
+    }
+
+    /** @param local domains delivered to Maildir; default localhost and the host name */
+    public record Domains(List<String> local) {
+        public Domains {
+            local = local.stream().map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+
+        public static Domains defaults(String hostName) {
+            return new Domains(hostName.equalsIgnoreCase("localhost")
+                    ? List.of("localhost") : List.of("localhost", hostName));
+        }
+
+        public boolean isLocal(String domain) {
+            return local.contains(domain.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * @param allowFrom client networks (CIDR) that may relay to any domain; default loopback
+     * @param domains   remote domains anyone may relay to; default none
+     */
+    public record Relay(List<String> allowFrom, List<String> domains) {
+        public Relay {
+            allowFrom = List.copyOf(allowFrom);
+            domains = List.copyOf(domains);
+        }
+
+        public static Relay defaults() {
+            return new Relay(List.of("127.0.0.0/8", "::1/128"), List.of());
+        }
+    }
+
+    /**
+     * The Delivery tab.
+     *
+     * @param retry                        intervals between attempts and the attempt limit
+     * @param delayNotification            a delay DSN once a remote recipient waits this long; default 12h
+     * @param expirationTimeout            a remote recipient fails after this long; default 2d
+     * @param local                        the same two times for local delivery failures
+     * @param maxHopCount                  most Received headers a message may carry; default 100
+     * @param masqueradeDomain             replaces a local domain in MAIL FROM on the first hop; default none
+     * @param smartHost                    next hop for all remote mail; default none
+     * @param attemptDirectBeforeSmartHost try MX first, then the smart host; default false
+     * @param ndrCopyTo                    gets a copy of every NDR; default none
+     * @param port                         remote SMTP port; default 25
+     * @param connections                  outbound connection limits and the per-step timeout
+     * @param tls                          STARTTLS policy outbound; default opportunistic
+     * @param smartHostAuth                AUTH credentials for the smart host; default none
+     */
+    public record Delivery(
+            Retry retry,
+            Duration delayNotification,
+            Duration expirationTimeout,
+            Local local,
+            int maxHopCount,
+            String masqueradeDomain,
+            String smartHost,
+            boolean attemptDirectBeforeSmartHost,
+            String ndrCopyTo,
+            int port,
+            Connections connections,
+            OutboundTls tls,
+            SmartHostAuth smartHostAuth) {
+
+        public static Delivery defaults() {
+            return new Delivery(Retry.defaults(), Duration.ofHours(12), Duration.ofDays(2), Local.defaults(),
+                    100, null, null, false, null, 25, Connections.defaults(), OutboundTls.OPPORTUNISTIC,
+                    SmartHostAuth.NONE);
+        }
+    }
+
+    /** Each interval counts from the previous attempt; {@code limit} 0 = retry until expiration. */
+    public record Retry(Duration first, Duration second, Duration third, Duration subsequent, int limit) {
+        public static Retry defaults() {
+            return new Retry(Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(60),
+                    Duration.ofMinutes(240), 0);
+        }
+    }
+
+    public record Local(Duration delayNotification, Duration expirationTimeout) {
+        public static Local defaults() {
+            return new Local(Duration.ofHours(12), Duration.ofDays(2));
+        }
+    }
+
+    /** @param timeout for each SMTP step (connect, each reply), default 10m as in RFC 5321 4.5.3.2 */
+    public record Connections(int total, int perDomain, Duration timeout) {
+        public static Connections defaults() {
+            return new Connections(1000, 100, Duration.ofMinutes(10));
+        }
+    }
+
+    public enum OutboundTls {
+        OPPORTUNISTIC, REQUIRED, OFF
+    }
+
+    public record SmartHostAuth(String username, String password) {
+        public static final SmartHostAuth NONE = new SmartHostAuth(null, null);
+
+        public boolean isSet() {
+            return username != null;
+        }
+
+        @Override
+        public String toString() {
+            return username == null ? "none" : username + ":***";
+        }
+    }
+
+    /** A route domain: {@code partner.example} exactly, or {@code .partner.example} for its subdomains. */
+    public record Route(String domain, String nextHop) {
+    }
+
+    /** @param servers DNS servers as host or host:port; empty = the system resolver */
+    public record Dns(List<String> servers, Duration timeout) {
+        public Dns {
+            servers = List.copyOf(servers);
+        }
+
+        public static Dns defaults() {
+            return new Dns(List.of(), Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * @param sync   BATCH: msync (group commit) before every 250; NONE: leave it to the OS
+     * @param retain finished cycle files older than this are deleted; default 7d
+     */
+    public record Journal(Sync sync, Duration retain) {
+        public static Journal defaults() {
+            return new Journal(Sync.BATCH, Duration.ofDays(7));
+        }
+    }
+
+    public enum Sync {
+        BATCH, NONE
+    }
+
+    /** @param listen host:port of /metrics and /health; null = off */
+    public record Admin(String listen) {
+        public static Admin defaults() {
+            return new Admin("127.0.0.1:8025");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package tern.journal;
+
+import java.time.Instant;
+import tern.envelope.Envelope;
+import tern.queue.QueueId;
+
+/**
+ * What the journal records. The queue state is the fold of these events in order,
+ * so every decision that changes a message's fate is one of them.
+ *
+ * <p>Recipients are named by their forward-path as text ({@code Mailbox.toString()}),
+ * which is unique within a message: the SMTP session drops duplicate RCPTs.
+ *
+ * <p>An {@link Accepted} for an id that is already known starts that message's state
+ * afresh. Journal retention relies on it: to free an old cycle file it copies a pending
+ * message forward as its Accepted event followed by the latest outcome event of each
+ * recipient, and replaying old and new cycles, or the new one alone, gives the same state.
+ */
+public sealed interface JournalEvent {
+
+    QueueId id();
+
+    Instant at();
+
+    /** A message answered with 250: its envelope and its bytes (our Received header included). */
+    record Accepted(Envelope envelope, byte[] message) implements JournalEvent {
+        @Override
+        public QueueId id() {
+            return envelope.id();
+        }
+
+        @Override
+        public Instant at() {
+            return envelope.arrival();
+        }
+    }
+
+    /** One recipient delivered: to a Maildir ({@code relay} "local") or to a remote server. */
+    record Delivered(QueueId id, Instant at, String recipient, String relay, String reply)
+            implements JournalEvent {
+    }
+
+    /** One recipient failed for now; it is due again at {@code nextAttempt}. */
+    record Deferred(QueueId id, Instant at, String recipient, String relay, String reply,
+                    int attempts, Instant nextAttempt) implements JournalEvent {
+    }
+
+    /** One recipient failed for good (5xx, expiration, retry limit); {@code reply} says why. */
+    record Failed(QueueId id, Instant at, String recipient, String relay, String reply)
+            implements JournalEvent {
+    }
+
+    /** A delay DSN was queued for this recipient, so it is never sent twice. */
+    record DelayNotified(QueueId id, Instant at, String recipient) implements JournalEvent {
+    }
+
+    /** The message went to the Badmail directory; nothing remains pending for it. */
+    record Badmailed(QueueId id, Instant at, String reason) implements JournalEvent {
+    }
+
+    /** An operator asked for every pending recipient to be due now. */
+    record RetryRequested(QueueId id, Instant at) implements JournalEvent {
+    }
+}

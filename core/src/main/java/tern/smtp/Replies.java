@@ -1,0 +1,46 @@
+package tern.smtp;
+
+/**
+ * The replies Tern sends, in one place, each with its RFC 3463 enhanced status code.
+ * Text that varies (an id, a host name) is filled in with {@link Reply#withText}.
+ */
+public final class Replies {
+    private Replies() {
+    }
+
+    public static final Reply OK = new Reply(250, "2.0.0", "Ok");
+    public static final Reply SENDER_OK = new Reply(250, "2.1.0", "Ok");
+    public static final Reply RECIPIENT_OK = new Reply(250, "2.1.5", "Ok");
+    public static final Reply QUEUED = new Reply(250, "2.0.0", "Ok: queued");
+    public static final Reply RESET_OK = new Reply(250, "2.0.0", "Ok");
+    public static final Reply NOOP_OK = new Reply(250, "2.0.0", "Ok");
+    public static final Reply VRFY_CANNOT = new Reply(252, "2.5.0",
+            "Cannot VRFY user, but will accept message and attempt delivery");
+    public static final Reply HELP = new Reply(214, "2.0.0",
+            "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
+    public static final Reply START_MAIL_INPUT = new Reply(354, null, "End data with <CR><LF>.<CR><LF>");
+    public static final Reply BYE = new Reply(221, "2.0.0", "Bye");
+
+    public static final Reply SERVICE_UNAVAILABLE = new Reply(421, "4.3.2", "Service not available, closing transmission channel");
+    public static final Reply TOO_MANY_CONNECTIONS = new Reply(421, "4.3.2", "Too many connections, try again later");
+    public static final Reply SHUTTING_DOWN = new Reply(421, "4.3.2", "Server shutting down, closing transmission channel");
+    public static final Reply IDLE_TIMEOUT = new Reply(421, "4.4.2", "Idle timeout, closing transmission channel");
+    public static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0", "Too many errors, closing transmission channel");
+    public static final Reply JOURNAL_UNAVAILABLE = new Reply(452, "4.3.1", "Insufficient system storage, try again later");
+    public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Too many recipients");
+    public static final Reply LOCAL_ERROR = new Reply(451, "4.3.0", "Local error in processing, try again later");
+
+    public static final Reply UNKNOWN_COMMAND = new Reply(500, "5.5.1", "Command unrecognized");
+    public static final Reply LINE_TOO_LONG = new Reply(500, "5.5.2", "Line too long");
+    public static final Reply SYNTAX_ERROR = new Reply(501, "5.5.4", "Syntax error in parameters or arguments");
+    public static final Reply BAD_ADDRESS_SYNTAX = new Reply(501, "5.1.3", "Bad address syntax");
+    public static final Reply BAD_SENDER_SYNTAX = new Reply(501, "5.1.7", "Bad sender address syntax");
+    public static final Reply NOT_IMPLEMENTED = new Reply(502, "5.5.1", "Command not implemented");
+    public static final Reply BAD_SEQUENCE = new Reply(503, "5.5.1", "Bad sequence of commands");
+    public static final Reply PARAMETER_NOT_IMPLEMENTED = new Reply(555, "5.5.4", "Parameter not recognized or not implemented");
+    public static final Reply RELAY_DENIED = new Reply(554, "5.7.1", "Relay access denied");
+    public static final Reply MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    public static final Reply TOO_MANY_HOPS = new Reply(554, "5.4.6", "Too many hops, mail loop detected");
+    public static final Reply UTF8_REQUIRED = new Reply(553, "5.6.7", "SMTPUTF8 required for this address");
+    public static final Reply NO_VALID_RECIPIENTS = new Reply(554, "5.5.1", "No valid recipients");
+}
