@@ -94,7 +94,8 @@ public record DeliveryStatusNotification(Envelope envelope, byte[] message, Stri
             OriginalContent returned = OriginalContent.of(original, content, fullReturnLimit);
             String subject = subject(actions);
             String messageId = "<" + id + "." + Long.toString(now.toEpochMilli(), 36) + ".dsn@" + fqdn + ">";
-            String boundary = returned.boundaryFor(id + "." + Long.toString(now.toEpochMilli(), 36) + "/" + fqdn);
+            // RFC 2046 5.1.1: at most 70 characters, so the fqdn stays out of it.
+            String boundary = returned.boundaryFor(id + "." + Long.toString(now.toEpochMilli(), 36));
 
             Octets body = new Octets(1024 + returned.length() + 400 * recipients.size());
             body.line("This is a MIME-encapsulated message.").crlf();
