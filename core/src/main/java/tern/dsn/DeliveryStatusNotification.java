@@ -14,7 +14,6 @@ import tern.address.ReversePath;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
-import tern.envelope.Ret;
 import tern.queue.QueueId;
 
 /**
