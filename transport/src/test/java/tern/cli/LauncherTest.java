@@ -1,0 +1,51 @@
+package tern.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+
+/** The launcher script and the CI entry point, checked from the build that ships them. */
+class LauncherTest {
+    private static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !(Files.isRegularFile(dir.resolve("tern")) && Files.isRegularFile(dir.resolve("pom.xml")))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("repository root with the tern launcher").isNotNull();
+        return dir;
+    }
+
+    private static String pomJvmFlags(Path root) throws Exception {
+        var factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(false);
+        var doc = factory.newDocumentBuilder().parse(root.resolve("pom.xml").toFile());
+        return doc.getElementsByTagName("tern.jvm.flags").item(0).getTextContent().trim().replaceAll("\\s+", " ");
+    }
+
+    @Test
+    void theLauncherPassesExactlyThePomsJvmFlags() throws Exception {
+        Path root = root();
+        Process p = new ProcessBuilder("bash", root.resolve("tern").toString(), "--print-jvm-flags")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.exitValue()).as(printed).isZero();
+        assertThat(printed).isEqualTo(pomJvmFlags(root));
+        assertThat(printed).contains("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "-Dchronicle.analytics.disable=true");
+    }
+
+    @Test
+    void theLauncherAndTheCiEntryPointAreExecutable() throws IOException {
+        Path root = root();
+        assertThat(Files.isExecutable(root.resolve("tern"))).isTrue();
+        assertThat(Files.isExecutable(root.resolve(".ci/run"))).isTrue();
+        assertThat(Files.readString(root.resolve(".ci/run"))).contains("exec ./tern test");
+    }
+}

@@ -1,0 +1,159 @@
+package tern.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        Terminal t = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), dir, "host.example.test");
+        return Main.run(args, t);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void versionPrintsOneLine() {
+        assertThat(run("--version")).isEqualTo(Exit.OK);
+        assertThat(out()).startsWith("tern ").hasLineCount(1);
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        assertThat(run("help")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("serve", "journal", "queue", "route", "reload", "bench", "user", "help");
+        assertThat(run("--help")).isEqualTo(Exit.OK);
+    }
+
+    @Test
+    void helpForOneCommandPrintsItsUsage() {
+        assertThat(run("help", "queue")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("tern queue retry --all");
+        assertThat(run("help", "nope")).isEqualTo(Exit.USAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "journal", "queue", "route", "reload", "bench", "user"})
+    void everyCommandAnswersHelpWithItsUsage(String command) {
+        assertThat(run(command, "--help")).isEqualTo(Exit.OK);
+        assertThat(out()).startsWith("usage: tern " + command);
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        assertThat(run()).isEqualTo(Exit.USAGE);
+        assertThat(err()).startsWith("usage: tern");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertThat(run("frobnicate")).isEqualTo(Exit.USAGE);
+        assertThat(err()).isEqualTo("tern: unknown command 'frobnicate'; run 'tern help' for the list"
+                + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "serve --bogus", "serve extra", "serve --config", "serve --config a.yaml --config b.yaml",
+            "journal", "journal head", "journal tail --yaml",
+            "queue", "queue list extra", "queue show", "queue delete", "queue retry",
+            "queue retry --all ID1", "queue show --all ID1", "queue frobnicate", "queue show xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "route", "route not-an-address", "route a@b.example c@d.example",
+            "reload now", "bench", "bench stress", "user", "user add", "user remove a@b.example",
+            "user add nobody"})
+    void badArgumentsAreUsageErrors(String line) {
+        assertThat(run(line.split(" "))).isEqualTo(Exit.USAGE);
+        String first = err().lines().findFirst().orElseThrow();
+        assertThat(first).startsWith("tern " + line.split(" ")[0] + ": ");
+        assertThat(err()).contains("usage: tern " + line.split(" ")[0]);
+    }
+
+    @Test
+    void aMissingConfigFileIsOneConfigErrorLineAndExit78() {
+        assertThat(run("serve", "--config", "missing.yaml")).isEqualTo(Exit.CONFIG);
+        assertThat(err()).startsWith("tern: config error: ").contains("missing.yaml").hasLineCount(1);
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void aWrongKeyStopsStartUpWithOneLineNamingTheKey() throws IOException {
+        Files.writeString(dir.resolve("tern.yaml"), "delivery:\n  retry:\n    first: soon\n");
+        assertThat(run("serve", "--config=tern.yaml")).isEqualTo(Exit.CONFIG);
+        assertThat(err()).isEqualTo("tern: config error: delivery.retry.first: 'soon' is not valid; expected "
+                + "a duration longer than zero such as 90s, 15m, 12h, 2d or ISO-8601 (PT15M)" + System.lineSeparator());
+    }
+
+    @Test
+    void malformedYamlIsOneConfigErrorLine() throws IOException {
+        Files.writeString(dir.resolve("tern.yaml"), "server:\n  fqdn: [\n    listen: x\n  : :\n");
+        assertThat(run("queue", "list", "--config", "tern.yaml")).isEqualTo(Exit.CONFIG);
+        assertThat(err()).startsWith("tern: config error: tern.yaml: ").hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"route", "journal", "queue", "reload", "user"})
+    void everyCommandThatReadsTheConfigReportsItsErrorsAs78(String command) throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), "nonsense: 1\n");
+        String[] args = switch (command) {
+            case "route" -> new String[]{"route", "a@b.example", "--config", "bad.yaml"};
+            case "journal" -> new String[]{"journal", "tail", "--config", "bad.yaml"};
+            case "queue" -> new String[]{"queue", "retry", "--all", "--config", "bad.yaml"};
+            case "user" -> new String[]{"user", "add", "a@b.example", "--config", "bad.yaml"};
+            default -> new String[]{command, "--config", "bad.yaml"};
+        };
+        assertThat(run(args)).isEqualTo(Exit.CONFIG);
+        assertThat(err()).startsWith("tern: config error: nonsense: ").hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "serve", "journal tail --follow --json", "queue list", "queue show ID1", "queue retry ID1",
+            "queue retry --all", "queue delete ID1", "route <postmaster@example.test>", "bench load -n 10",
+            "bench sink --port 2601", "user add a@b.example"})
+    void commandsWhoseMachineryIsMissingSayNotAvailableAndExit2(String line) throws IOException {
+        Files.writeString(dir.resolve("ok.yaml"), "server: {fqdn: mx.example.test}\n");
+        String[] words = line.split(" ");
+        assertThat(run(words)).isEqualTo(Exit.NOT_AVAILABLE);
+        assertThat(err()).contains("not available yet").hasLineCount(1);
+    }
+
+    @Test
+    void reloadWithTheAdminEndpointOffCannotReachTheServer() throws IOException {
+        Files.writeString(dir.resolve("tern.yaml"), "admin: {listen: \"\"}\n");
+        assertThat(run("reload", "--config", "tern.yaml")).isEqualTo(Exit.FAILURE);
+        assertThat(err()).contains("admin.listen");
+    }
+
+    @Test
+    void queueArgumentsParseToTheirRequest() {
+        var request = QueueCommand.parse(new Arguments(java.util.List.of("retry", "--all"),
+                java.util.Set.of("--all"), java.util.Set.of("--config")));
+        assertThat(request).isEqualTo(new QueueCommand.Request(QueueCommand.Action.RETRY_ALL, null));
+        request = QueueCommand.parse(new Arguments(java.util.List.of("--config", "x.yaml", "show", "ABC123"),
+                java.util.Set.of("--all"), java.util.Set.of("--config")));
+        assertThat(request).isEqualTo(new QueueCommand.Request(QueueCommand.Action.SHOW, new tern.queue.QueueId("ABC123")));
+    }
+}
