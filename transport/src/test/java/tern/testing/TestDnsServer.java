@@ -309,12 +309,11 @@ public final class TestDnsServer implements AutoCloseable {
             int now = pending.incrementAndGet();
             peakPending.accumulateAndGet(now, Math::max);
             Runnable send = () -> {
+                pending.decrementAndGet(); // before sending: the answer may release the client's next query
                 try {
                     udp.send(new DatagramPacket(out, out.length, to));
                 } catch (IOException ignored) {
                     // closed meanwhile
-                } finally {
-                    pending.decrementAndGet();
                 }
             };
             Duration d = delay;
