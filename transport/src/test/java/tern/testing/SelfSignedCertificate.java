@@ -18,7 +18,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class SelfSignedCertificate {
     private static final char[] PASSWORD = "changeit".toCharArray();
-    private static volatile KeyStore keyStore;
 
     private SelfSignedCertificate() {
     }
@@ -54,16 +53,12 @@ public final class SelfSignedCertificate {
     }
 
     private static KeyStore keyStore() {
-        KeyStore ks = keyStore;
-        if (ks != null) {
-            return ks;
-        }
-        synchronized (SelfSignedCertificate.class) { // no I/O contention worth avoiding: once per JVM
-            if (keyStore == null) {
-                keyStore = generate();
-            }
-            return keyStore;
-        }
+        return Holder.KEY_STORE;
+    }
+
+    /** Lazy, once per JVM, without a lock held around the keytool run. */
+    private static final class Holder {
+        static final KeyStore KEY_STORE = generate();
     }
 
     private static KeyStore generate() {
