@@ -43,4 +43,20 @@ public final class Replies {
     public static final Reply TOO_MANY_HOPS = new Reply(554, "5.4.6", "Too many hops, mail loop detected");
     public static final Reply UTF8_REQUIRED = new Reply(553, "5.6.7", "SMTPUTF8 required for this address");
     public static final Reply NO_VALID_RECIPIENTS = new Reply(554, "5.5.1", "No valid recipients");
+
+    // Outbound: replies Tern makes up for a delivery attempt when the peer said nothing
+    // (DNS, network, local policy), so that every outcome carries a code and a status.
+    public static final Reply NULL_MX = new Reply(556, "5.1.10", "Domain does not accept mail (null MX, RFC 7505)");
+    public static final Reply DOMAIN_NOT_FOUND = new Reply(550, "5.1.2", "Domain not found");
+    public static final Reply DNS_TEMPORARY_FAILURE = new Reply(451, "4.4.3", "DNS lookup failed, try again later");
+    public static final Reply CONNECTION_FAILED = new Reply(451, "4.4.1", "Connection to the remote host failed");
+    public static final Reply CONNECTION_LOST = new Reply(451, "4.4.2", "Connection to the remote host lost or timed out");
+    public static final Reply REMOTE_PROTOCOL_ERROR = new Reply(451, "4.5.0", "Remote host broke the SMTP protocol");
+    public static final Reply TLS_NOT_OFFERED = new Reply(451, "4.7.10", "TLS required but the remote host does not offer STARTTLS");
+    public static final Reply TLS_HANDSHAKE_FAILED = new Reply(451, "4.7.5", "TLS handshake with the remote host failed");
+    public static final Reply AUTH_NEEDS_TLS = new Reply(451, "4.7.10", "Credentials are never sent over an unencrypted connection");
+    public static final Reply AUTH_REJECTED = new Reply(535, "5.7.8", "Authentication credentials rejected by the remote host");
+    public static final Reply REMOTE_MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message larger than the remote host's SIZE limit");
+    public static final Reply REMOTE_NO_8BITMIME = new Reply(554, "5.6.3", "8-bit message and the remote host does not offer 8BITMIME");
+    public static final Reply REMOTE_NO_SMTPUTF8 = new Reply(553, "5.6.7", "Message needs SMTPUTF8 and the remote host does not offer it");
 }

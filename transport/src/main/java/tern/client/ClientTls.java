@@ -1,0 +1,44 @@
+package tern.client;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** SSLContexts for outbound STARTTLS. */
+public final class ClientTls {
+    private ClientTls() {
+    }
+
+    /**
+     * Encrypts without checking the peer's certificate. RFC 7435 (opportunistic security):
+     * refusing a self-signed certificate would only push the mail back to plaintext, which
+     * protects less. MX names come from unauthenticated DNS anyway, so checking a
+     * certificate against them proves little without DANE or MTA-STS.
+     */
+    public static SSLContext encryptOnly() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AcceptAny()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JDK", e);
+        }
+    }
+
+    private static final class AcceptAny implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

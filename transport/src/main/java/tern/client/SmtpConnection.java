@@ -1,0 +1,527 @@
+package tern.client;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import tern.config.TernConfig;
+import tern.envelope.Body;
+import tern.envelope.Notify;
+import tern.envelope.Recipient;
+import tern.smtp.Replies;
+import tern.smtp.Reply;
+
+/**
+ * A blocking SMTP client connection (RFC 5321) for a delivery worker on a virtual thread.
+ * {@link #open} connects, reads the greeting, says EHLO (HELO when EHLO is refused), does
+ * STARTTLS by the policy and AUTH when credentials are set; then {@link #send} carries one
+ * transaction after another until {@link #close} says QUIT.
+ *
+ * <p>One owner at a time: the class has no locks because a connection is never shared
+ * between threads at once; {@link ConnectionCache} hands each to one borrower. Every read
+ * waits at most {@link ClientSettings#timeout()}; a timeout or I/O error leaves the
+ * connection broken (the next use throws, close skips QUIT).
+ */
+public final class SmtpConnection implements AutoCloseable {
+    private final InetSocketAddress peer;
+    private final ClientSettings settings;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private ReplyReader replies;
+    private Reply greeting;
+    private EhloExtensions extensions = EhloExtensions.NONE;
+    private boolean tls;
+    private boolean authenticated;
+    private boolean broken;
+    private boolean closed;
+    private int transactions;
+
+    private SmtpConnection(InetSocketAddress peer, ClientSettings settings) {
+        this.peer = peer;
+        this.settings = settings;
+    }
+
+    /**
+     * Connects and gets the session ready for MAIL.
+     *
+     * @throws SmtpException with the peer's reply for a 4xx/5xx greeting, EHLO/HELO refusal,
+     *                       or AUTH refusal (535: permanent, 5.7.8); with a reply of our own
+     *                       for a failed connect, a timeout, a TLS policy failure
+     */
+    public static SmtpConnection open(InetSocketAddress peer, ClientSettings settings) throws SmtpException {
+        SmtpConnection c = new SmtpConnection(peer, settings);
+        try {
+            c.connect();
+            c.handshake();
+            return c;
+        } catch (SmtpException e) {
+            c.close(); // QUIT first unless the stream is broken (RFC 5321 3.1, also after a 554 greeting)
+            throw e;
+        } catch (IOException e) {
+            SmtpException failure = c.failure(e, SmtpException.Stage.GREETING);
+            c.close();
+            throw failure;
+        } catch (RuntimeException e) {
+            c.broken = true;
+            c.close();
+            throw e;
+        }
+    }
+
+    private void connect() throws SmtpException {
+        int millis = timeoutMillis();
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(peer, millis);
+            s.setSoTimeout(millis);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing was opened
+            }
+            throw new SmtpException(Replies.CONNECTION_FAILED.withText(
+                    "cannot connect to " + peer + ": " + e.getMessage()), SmtpException.Stage.CONNECT, false, e);
+        }
+        attach(s);
+    }
+
+    private void attach(Socket s) throws SmtpException {
+        socket = s;
+        try {
+            in = new BufferedInputStream(s.getInputStream(), 8192);
+            out = new BufferedOutputStream(s.getOutputStream(), 16384);
+        } catch (IOException e) {
+            throw failure(e, SmtpException.Stage.CONNECT);
+        }
+        replies = new ReplyReader(in);
+    }
+
+    private void handshake() throws IOException {
+        greeting = read(SmtpException.Stage.GREETING);
+        if (greeting.code() != 220) {
+            // RFC 5321 3.1: a 554 greeting still expects QUIT; the caller tries the next MX
+            throw new SmtpException(greeting, SmtpException.Stage.GREETING, true, null);
+        }
+        hello();
+        TernConfig.OutboundTls policy = settings.tls();
+        if (policy != TernConfig.OutboundTls.OFF) {
+            if (extensions.startTls()) {
+                startTls(policy == TernConfig.OutboundTls.REQUIRED);
+            } else if (policy == TernConfig.OutboundTls.REQUIRED) {
+                throw new SmtpException(Replies.TLS_NOT_OFFERED.withText(
+                        "TLS required but " + peer + " does not offer STARTTLS"), SmtpException.Stage.STARTTLS, false, null);
+            }
+        }
+        if (settings.auth().isSet() && !extensions.authMechanisms().isEmpty()) {
+            authenticate();
+        }
+    }
+
+    private void hello() throws IOException {
+        Reply ehlo = command("EHLO " + settings.fqdn(), SmtpException.Stage.EHLO);
+        if (ehlo.code() == 250) {
+            extensions = EhloExtensions.parse(ehlo);
+            return;
+        }
+        if (!ehlo.isPermanent()) {
+            throw new SmtpException(ehlo, SmtpException.Stage.EHLO, true, null);
+        }
+        // RFC 5321 4.1.1.1 / 3.2: a server that does not know EHLO answers 5xx; HELO then
+        Reply helo = command("HELO " + settings.fqdn(), SmtpException.Stage.EHLO);
+        if (helo.code() != 250) {
+            throw new SmtpException(helo, SmtpException.Stage.EHLO, true, null);
+        }
+        extensions = EhloExtensions.NONE;
+    }
+
+    /**
+     * A STARTTLS the peer refuses is plaintext for the opportunistic policy (as if not
+     * offered) and a transient failure for the required one. A handshake that fails is a
+     * transient failure of this host either way: the stream is unusable afterwards, and the
+     * dispatcher tries the next MX or retries later rather than falling back to plaintext.
+     */
+    private void startTls(boolean required) throws IOException {
+        Reply reply = command("STARTTLS", SmtpException.Stage.STARTTLS);
+        if (reply.code() != 220) {
+            if (required) {
+                throw new SmtpException(Replies.TLS_NOT_OFFERED.withText(
+                        "TLS required but " + peer + " refused STARTTLS: " + reply), SmtpException.Stage.STARTTLS, false, null);
+            }
+            return;
+        }
+        SSLContext context = settings.tlsContext() != null ? settings.tlsContext() : ClientTls.encryptOnly();
+        try {
+            SSLSocket ssl = (SSLSocket) context.getSocketFactory()
+                    .createSocket(socket, peer.getHostString(), peer.getPort(), true);
+            ssl.setUseClientMode(true);
+            ssl.setSoTimeout(timeoutMillis());
+            ssl.startHandshake();
+            attach(ssl);
+        } catch (IOException e) {
+            broken = true;
+            throw new SmtpException(Replies.TLS_HANDSHAKE_FAILED.withText(
+                    "TLS handshake with " + peer + " failed: " + e.getMessage()), SmtpException.Stage.STARTTLS, false, e);
+        }
+        tls = true;
+        extensions = EhloExtensions.NONE; // RFC 3207 4.2: forget everything learnt before TLS
+        hello();
+    }
+
+    private void authenticate() throws IOException {
+        if (!maySendCredentials(tls, peer.getAddress())) {
+            throw new SmtpException(Replies.AUTH_NEEDS_TLS.withText("not sending credentials to " + peer
+                    + " without TLS"), SmtpException.Stage.AUTH, false, null);
+        }
+        TernConfig.SmartHostAuth auth = settings.auth();
+        Reply reply;
+        if (extensions.authMechanisms().contains("PLAIN")) {
+            String token = base64("\0" + auth.username() + "\0" + auth.password());
+            reply = command("AUTH PLAIN " + token, SmtpException.Stage.AUTH);
+        } else if (extensions.authMechanisms().contains("LOGIN")) {
+            reply = command("AUTH LOGIN", SmtpException.Stage.AUTH);
+            if (reply.code() == 334) {
+                reply = command(base64(auth.username()), SmtpException.Stage.AUTH);
+            }
+            if (reply.code() == 334) {
+                reply = command(base64(auth.password()), SmtpException.Stage.AUTH);
+            }
+        } else {
+            return; // no mechanism we speak: go on without, as Postfix does; the peer decides
+        }
+        if (reply.code() == 235) {
+            authenticated = true;
+            return;
+        }
+        if (reply.code() == 334) {
+            broken = true; // a challenge we cannot answer: the exchange cannot be ended cleanly
+        }
+        if (reply.code() == 535 || reply.isPermanent()) {
+            Reply refused = reply.status() == null ? new Reply(reply.code(), Replies.AUTH_REJECTED.status(), reply.lines())
+                    : reply;
+            throw new SmtpException(refused.code() == 334 ? Replies.AUTH_REJECTED : refused, SmtpException.Stage.AUTH, true, null);
+        }
+        throw new SmtpException(reply, SmtpException.Stage.AUTH, true, null);
+    }
+
+    /**
+     * Credentials go only over TLS, or to a loopback peer (a smart host on this machine,
+     * where nobody can listen in). RFC 4954 4: a client must not send a plaintext password
+     * over an unprotected channel.
+     */
+    public static boolean maySendCredentials(boolean tls, InetAddress peer) {
+        return tls || peer.isLoopbackAddress();
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Offers one message. Refusals by the peer are results, not exceptions; so are the
+     * refusals Tern makes without sending anything (SIZE 5.3.4, 8BITMIME 5.6.3, SMTPUTF8
+     * 5.6.7), after which the connection is still clean for another transaction.
+     *
+     * @throws SmtpException when the connection fails (timeout, closed, garbage); then the
+     *                       outcome of every recipient is unknown and the connection is broken
+     */
+    public TransactionResult send(Transaction t) throws SmtpException {
+        ensureUsable();
+        long size = t.message().length;
+        boolean eightBit = t.isEightBit();
+        if (extensions.sizeLimit() > 0 && size > extensions.sizeLimit()) {
+            return refuseAll(t, Replies.REMOTE_MESSAGE_TOO_LARGE.withText("message of " + size
+                    + " octets exceeds the " + extensions.sizeLimit() + " octets " + peer + " accepts"));
+        }
+        if (eightBit && !extensions.eightBitMime()) {
+            // RFC 6152 3: never send 8-bit data to a server without 8BITMIME; we do not
+            // convert to quoted-printable (it would break signatures), so this host cannot take it
+            return refuseAll(t, Replies.REMOTE_NO_8BITMIME);
+        }
+        if (t.needsSmtpUtf8() && !extensions.smtpUtf8()) {
+            return refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
+        }
+        transactions++;
+        try {
+            return transact(t, size, eightBit);
+        } catch (IOException e) {
+            throw failure(e, SmtpException.Stage.MESSAGE);
+        }
+    }
+
+    private TransactionResult transact(Transaction t, long size, boolean eightBit) throws IOException {
+        String mail = mailCommand(t, size, eightBit);
+        List<Recipient> rcpts = t.recipients();
+        Reply mailReply;
+        Reply[] rcptReplies = new Reply[rcpts.size()];
+        if (extensions.pipelining()) {
+            // RFC 2920: MAIL and every RCPT in one write, the replies read in order
+            write(mail);
+            for (Recipient r : rcpts) {
+                write(rcptCommand(r));
+            }
+            flush(SmtpException.Stage.MAIL);
+            mailReply = read(SmtpException.Stage.MAIL);
+            for (int i = 0; i < rcptReplies.length; i++) {
+                rcptReplies[i] = read(SmtpException.Stage.RCPT);
+            }
+        } else {
+            mailReply = command(mail, SmtpException.Stage.MAIL);
+            if (mailReply.code() == 250) {
+                for (int i = 0; i < rcptReplies.length; i++) {
+                    rcptReplies[i] = command(rcptCommand(rcpts.get(i)), SmtpException.Stage.RCPT);
+                }
+            }
+        }
+        List<RecipientResult> results = new ArrayList<>(rcpts.size());
+        if (mailReply.code() != 250) {
+            for (Recipient r : rcpts) {
+                results.add(new RecipientResult(r, mailReply));
+            }
+            reset();
+            return new TransactionResult(results, null);
+        }
+        boolean anyAccepted = false;
+        for (Reply r : rcptReplies) {
+            anyAccepted |= r.code() == 250 || r.code() == 251;
+        }
+        if (!anyAccepted) {
+            for (int i = 0; i < rcptReplies.length; i++) {
+                results.add(new RecipientResult(rcpts.get(i), rcptReplies[i]));
+            }
+            reset(); // RFC 5321 3.3: no DATA without a recipient
+            return new TransactionResult(results, null);
+        }
+        Reply dataReply = command("DATA", SmtpException.Stage.DATA);
+        if (dataReply.code() == 354) {
+            DotStuffing.write(t.message(), out);
+            flush(SmtpException.Stage.MESSAGE);
+            dataReply = read(SmtpException.Stage.MESSAGE);
+        } else {
+            reset();
+        }
+        for (int i = 0; i < rcptReplies.length; i++) {
+            Reply r = rcptReplies[i];
+            boolean accepted = r.code() == 250 || r.code() == 251;
+            results.add(new RecipientResult(rcpts.get(i), accepted ? dataReply : r));
+        }
+        return new TransactionResult(results, dataReply);
+    }
+
+    private String mailCommand(Transaction t, long size, boolean eightBit) {
+        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<").append(t.reversePath()).append('>');
+        if (extensions.sizeOffered()) {
+            sb.append(" SIZE=").append(size);
+        }
+        if (extensions.eightBitMime() && (eightBit || t.body() != Body.SEVEN_BIT)) {
+            sb.append(" BODY=8BITMIME");
+        }
+        if (extensions.smtpUtf8() && (t.smtpUtf8() || t.needsSmtpUtf8())) {
+            sb.append(" SMTPUTF8");
+        }
+        if (extensions.dsn()) {
+            if (t.ret() != null) {
+                sb.append(" RET=").append(t.ret().name());
+            }
+            if (t.envId() != null) {
+                sb.append(" ENVID=").append(xtext(t.envId()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private String rcptCommand(Recipient r) {
+        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address()).append('>');
+        if (extensions.dsn()) {
+            if (!r.notifyOn().isEmpty()) {
+                sb.append(" NOTIFY=").append(r.notifyOn().stream().sorted().map(Notify::name)
+                        .collect(Collectors.joining(",")));
+            }
+            if (r.orcpt() != null) {
+                sb.append(" ORCPT=").append(r.orcpt()); // kept as received: already xtext
+            }
+        }
+        return sb.toString();
+    }
+
+    /** RFC 3461 4: xtext, "+" and hex for '+', '=', controls and non-ASCII. */
+    static String xtext(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 33 || c > 126 || c == '+' || c == '=') {
+                sb.append('+').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private TransactionResult refuseAll(Transaction t, Reply reply) {
+        return new TransactionResult(t.recipients().stream().map(r -> new RecipientResult(r, reply)).toList(), null);
+    }
+
+    /** RSET (RFC 5321 4.1.1.5): ends a transaction that failed midway so the next can start. */
+    public Reply reset() throws SmtpException {
+        ensureUsable();
+        Reply r;
+        try {
+            r = command("RSET", SmtpException.Stage.RESET);
+        } catch (SmtpException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure(e, SmtpException.Stage.RESET);
+        }
+        if (r.code() != 250) {
+            broken = true; // a server that cannot reset cannot be trusted with another transaction
+        }
+        return r;
+    }
+
+    /** NOOP: proves an idle connection is still alive before it carries another message. */
+    public boolean isAlive() {
+        if (broken || closed) {
+            return false;
+        }
+        try {
+            Reply r = command("NOOP", SmtpException.Stage.RESET);
+            if (r.code() == 250) {
+                return true;
+            }
+        } catch (IOException e) {
+            // fall through: dead
+        }
+        broken = true;
+        return false;
+    }
+
+    public boolean isUsable() {
+        return !broken && !closed;
+    }
+
+    private void ensureUsable() throws SmtpException {
+        if (!isUsable()) {
+            throw new SmtpException(Replies.CONNECTION_LOST.withText("connection to " + peer + " is no longer usable"),
+                    SmtpException.Stage.MAIL, false, null);
+        }
+    }
+
+    private Reply command(String line, SmtpException.Stage stage) throws IOException {
+        write(line);
+        flush(stage);
+        return read(stage);
+    }
+
+    private void write(String line) throws SmtpException {
+        try {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.write('\r');
+            out.write('\n');
+        } catch (IOException e) {
+            throw failure(e, SmtpException.Stage.MAIL);
+        }
+    }
+
+    private void flush(SmtpException.Stage stage) throws SmtpException {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw failure(e, stage);
+        }
+    }
+
+    private Reply read(SmtpException.Stage stage) throws SmtpException {
+        try {
+            return replies.read();
+        } catch (ReplyReader.MalformedReplyException e) {
+            broken = true;
+            throw new SmtpException(Replies.REMOTE_PROTOCOL_ERROR.withText(peer + ": " + e.getMessage()), stage, false, e);
+        } catch (IOException e) {
+            throw failure(e, stage);
+        }
+    }
+
+    private SmtpException failure(IOException e, SmtpException.Stage stage) {
+        broken = true;
+        if (e instanceof SmtpException s) {
+            return s;
+        }
+        String what = e instanceof SocketTimeoutException ? "timed out after " + settings.timeout() : e.getMessage();
+        return new SmtpException(Replies.CONNECTION_LOST.withText(
+                stage.name().toLowerCase(Locale.ROOT) + " with " + peer + ": " + what), stage, false, e);
+    }
+
+    /** QUIT (when the connection is still in order), then close. Never throws. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!broken && socket != null) {
+                socket.setSoTimeout((int) Math.min(timeoutMillis(), 10_000)); // nobody waits long for a 221
+                write("QUIT");
+                out.flush();
+                replies.read();
+            }
+        } catch (IOException ignored) {
+            // we are leaving anyway
+        } finally {
+            try {
+                if (socket != null) {
+                    socket.close();
+                }
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    private int timeoutMillis() {
+        long ms = settings.timeout().toMillis();
+        return (int) Math.max(1, Math.min(ms, Integer.MAX_VALUE));
+    }
+
+    public InetSocketAddress peer() {
+        return peer;
+    }
+
+    public Reply greeting() {
+        return greeting;
+    }
+
+    public EhloExtensions extensions() {
+        return extensions;
+    }
+
+    public boolean isTls() {
+        return tls;
+    }
+
+    public boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    /** Transactions started on this connection. */
+    public int transactions() {
+        return transactions;
+    }
+}

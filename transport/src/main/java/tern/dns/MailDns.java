@@ -1,0 +1,405 @@
+package tern.dns;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import tern.config.TernConfig;
+import tern.smtp.Replies;
+
+/**
+ * The DNS questions a mail server asks: where to deliver a domain's mail (MX), a host's
+ * addresses (A and AAAA), and whether a client is who its HELO says (PTR, confirmed
+ * forward). Every method returns at once; futures complete on this object's executor
+ * (virtual threads) or, for a cached answer, at once on the caller's thread, so a Netty
+ * event loop can call it without ever blocking.
+ *
+ * <p>Answers are cached for their TTL, negative answers for the SOA minimum (at most an
+ * hour, RFC 2308); queries in flight are bounded and a timed-out query is sent once more.
+ */
+public final class MailDns implements AutoCloseable {
+    private static final int MAX_CNAME_HOPS = 8;
+    /** A client with dozens of PTR names gets no more forward lookups than this. */
+    private static final int MAX_PTR_NAMES = 10;
+
+    private final QueryWindow window;
+    private final AnswerCache cache;
+    private final RandomGenerator random;
+    private final ExecutorService ownExecutor;
+    private final Map<AnswerCache.Key, CompletableFuture<DnsAnswer>> inFlight = new ConcurrentHashMap<>();
+
+    private MailDns(Builder b) {
+        if (b.servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one DNS server address is needed");
+        }
+        Resolver resolver;
+        if (b.servers.size() == 1) {
+            resolver = simple(b.servers.getFirst(), b.timeout);
+        } else {
+            ExtendedResolver extended = new ExtendedResolver(
+                    b.servers.stream().map(s -> (Resolver) simple(s, b.timeout)).toList());
+            extended.setTimeout(b.timeout);
+            extended.setRetries(1);
+            resolver = extended;
+        }
+        this.ownExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
+        this.window = new QueryWindow(resolver, ownExecutor, b.maxInFlight);
+        this.cache = new AnswerCache(b.clock);
+        this.random = b.random;
+    }
+
+    private static SimpleResolver simple(InetSocketAddress server, Duration timeout) {
+        SimpleResolver r = new SimpleResolver(server);
+        r.setTimeout(timeout);
+        return r;
+    }
+
+    /** For {@code tern serve}: the configured servers, or the system's when none are. */
+    public static MailDns forServing(TernConfig.Dns dns) {
+        return builder(NameServers.forServing(dns)).timeout(dns.timeout()).build();
+    }
+
+    /** Explicit servers only: this is how tests (and everything but {@code serve}) build one. */
+    public static Builder builder(List<InetSocketAddress> servers) {
+        return new Builder(servers);
+    }
+
+    public static final class Builder {
+        private final List<InetSocketAddress> servers;
+        private Duration timeout = Duration.ofSeconds(5);
+        private int maxInFlight = 200;
+        private InstantSource clock = InstantSource.system();
+        private RandomGenerator random = new Random();
+
+        private Builder(List<InetSocketAddress> servers) {
+            this.servers = List.copyOf(servers);
+        }
+
+        /** Per query and per try; a timed-out query is tried once more. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Queries on the wire at once; the rest wait their turn. Default 200. */
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** The clock TTLs are counted on. */
+        public Builder clock(InstantSource clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Shuffles MX hosts of equal preference. */
+        public Builder random(RandomGenerator random) {
+            this.random = random;
+            return this;
+        }
+
+        public MailDns build() {
+            return new MailDns(this);
+        }
+    }
+
+    /** MX hosts by preference (RFC 5321 5.1), or why mail cannot go to the domain. */
+    public CompletableFuture<MxResult> mx(String domain) {
+        Name name;
+        try {
+            name = absolute(domain);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(
+                    MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "invalid domain name " + domain));
+        }
+        return resolve(name, Type.MX).thenApply(answer -> switch (answer) {
+            case DnsAnswer.Records r -> exchangers(domain, r.records());
+            case DnsAnswer.NoData n -> new MxResult.Hosts(List.of(new MxHost(plain(name), 0))); // implicit MX
+            case DnsAnswer.NxDomain n -> MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND,
+                    "domain " + domain + " does not exist (NXDOMAIN)");
+            case DnsAnswer.Failure f -> MxResult.Failure.of(Replies.DNS_TEMPORARY_FAILURE,
+                    "MX lookup for " + domain + " failed: " + f.text());
+            case DnsAnswer.Alias a -> throw new IllegalStateException("aliases are followed by resolve");
+        });
+    }
+
+    private MxResult exchangers(String domain, List<Record> records) {
+        List<MxHost> hosts = new ArrayList<>(records.size());
+        for (Record r : records) {
+            if (r instanceof MXRecord mx && !mx.getTarget().equals(Name.root)) {
+                hosts.add(new MxHost(plain(mx.getTarget()), mx.getPriority()));
+            }
+        }
+        if (hosts.isEmpty()) {
+            // RFC 7505: the null MX "0 ." says the domain takes no mail at all. We also treat
+            // any set made of root targets only as null MX: there is nowhere else to go.
+            return MxResult.Failure.of(Replies.NULL_MX, "domain " + domain + " accepts no mail (null MX)");
+        }
+        hosts.sort(Comparator.comparingInt(MxHost::preference));
+        int from = 0;
+        for (int i = 1; i <= hosts.size(); i++) {
+            if (i == hosts.size() || hosts.get(i).preference() != hosts.get(from).preference()) {
+                if (i - from > 1) {
+                    Collections.shuffle(hosts.subList(from, i), random); // RFC 5321 5.1: spread the load
+                }
+                from = i;
+            }
+        }
+        return new MxResult.Hosts(hosts);
+    }
+
+    /**
+     * A host's IPv4 and IPv6 addresses, interleaved IPv6 first (RFC 8305 4: prefer IPv6 as
+     * RFC 6724 does, but alternate families so a broken IPv6 path costs one attempt, not
+     * all). Completes exceptionally with {@link HostLookupException} when there is none:
+     * permanently for NXDOMAIN or no A/AAAA at all, transiently for timeout or SERVFAIL.
+     * One family answering is enough: the other's failure is then ignored.
+     */
+    public CompletableFuture<List<InetAddress>> addresses(String host) {
+        Name name;
+        try {
+            name = absolute(host);
+        } catch (TextParseException e) {
+            return CompletableFuture.failedFuture(new HostLookupException(
+                    MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "invalid host name " + host)));
+        }
+        CompletableFuture<DnsAnswer> v4 = resolve(name, Type.A);
+        CompletableFuture<DnsAnswer> v6 = resolve(name, Type.AAAA);
+        return v4.thenCombine(v6, (a, aaaa) -> {
+            List<InetAddress> four = addressesOf(a);
+            List<InetAddress> six = addressesOf(aaaa);
+            if (four.isEmpty() && six.isEmpty()) {
+                throw new HostLookupException(noAddress(host, a, aaaa));
+            }
+            List<InetAddress> out = new ArrayList<>(four.size() + six.size());
+            for (int i = 0; i < Math.max(four.size(), six.size()); i++) {
+                if (i < six.size()) {
+                    out.add(six.get(i));
+                }
+                if (i < four.size()) {
+                    out.add(four.get(i));
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    private static MxResult.Failure noAddress(String host, DnsAnswer a, DnsAnswer aaaa) {
+        if (a instanceof DnsAnswer.Failure || aaaa instanceof DnsAnswer.Failure) {
+            String why = a instanceof DnsAnswer.Failure fa ? fa.text() : ((DnsAnswer.Failure) aaaa).text();
+            return MxResult.Failure.of(Replies.DNS_TEMPORARY_FAILURE, "address lookup for " + host + " failed: " + why);
+        }
+        if (a instanceof DnsAnswer.NxDomain || aaaa instanceof DnsAnswer.NxDomain) {
+            return MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "host " + host + " does not exist (NXDOMAIN)");
+        }
+        return MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "host " + host + " has no A or AAAA record");
+    }
+
+    private static List<InetAddress> addressesOf(DnsAnswer answer) {
+        if (!(answer instanceof DnsAnswer.Records r)) {
+            return List.of();
+        }
+        List<InetAddress> out = new ArrayList<>(r.records().size());
+        for (Record rec : r.records()) {
+            switch (rec) {
+                case ARecord a -> out.add(a.getAddress());
+                case AAAARecord a -> out.add(a.getAddress());
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    /** The PTR names of an address. */
+    public CompletableFuture<PtrResult> ptr(InetAddress address) {
+        return resolve(ReverseMap.fromAddress(address), Type.PTR).thenApply(answer -> switch (answer) {
+            case DnsAnswer.Records r -> {
+                List<String> names = new ArrayList<>();
+                for (Record rec : r.records()) {
+                    if (rec instanceof PTRRecord p) {
+                        names.add(plain(p.getTarget()));
+                    }
+                }
+                yield names.isEmpty() ? new PtrResult.NoName() : new PtrResult.Names(names);
+            }
+            case DnsAnswer.NoData n -> new PtrResult.NoName();
+            case DnsAnswer.NxDomain n -> new PtrResult.NoName();
+            case DnsAnswer.Failure f -> new PtrResult.Failure(f.text());
+            case DnsAnswer.Alias a -> throw new IllegalStateException("aliases are followed by resolve");
+        });
+    }
+
+    /**
+     * Forward-confirmed reverse DNS of a client against its HELO name. Only PTR names equal
+     * to the HELO name are looked up forward: no other name could make the verdict VERIFIED.
+     * A forward lookup that times out makes the verdict FAILED (nothing is known); one that
+     * answers without the client's address makes it UNVERIFIED.
+     */
+    public CompletableFuture<ReverseDnsVerdict> verify(InetAddress client, String heloName) {
+        String helo = normalized(heloName);
+        return ptr(client).thenCompose(result -> switch (result) {
+            case PtrResult.NoName n -> CompletableFuture.completedFuture(ReverseDnsVerdict.FAILED);
+            case PtrResult.Failure f -> CompletableFuture.completedFuture(ReverseDnsVerdict.FAILED);
+            case PtrResult.Names names -> {
+                List<String> candidates = names.names().stream().limit(MAX_PTR_NAMES)
+                        .filter(n -> normalized(n).equals(helo)).toList();
+                if (candidates.isEmpty()) {
+                    yield CompletableFuture.completedFuture(ReverseDnsVerdict.UNVERIFIED);
+                }
+                yield addresses(candidates.getFirst()).handle((addresses, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                        return cause instanceof HostLookupException h && !h.failure().permanent()
+                                ? ReverseDnsVerdict.FAILED : ReverseDnsVerdict.UNVERIFIED;
+                    }
+                    return addresses.contains(client) ? ReverseDnsVerdict.VERIFIED : ReverseDnsVerdict.UNVERIFIED;
+                });
+            }
+        });
+    }
+
+    private static String normalized(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+    }
+
+    /** Most queries that were ever on the wire at once. */
+    public int peakQueriesInFlight() {
+        return window.peakInFlight();
+    }
+
+    private CompletableFuture<DnsAnswer> resolve(Name name, int type) {
+        return resolve(name, type, 0);
+    }
+
+    private CompletableFuture<DnsAnswer> resolve(Name name, int type, int hops) {
+        return query(name, type).thenCompose(answer -> {
+            if (answer instanceof DnsAnswer.Alias alias) {
+                return hops < MAX_CNAME_HOPS ? resolve(alias.target(), type, hops + 1)
+                        : CompletableFuture.completedFuture(new DnsAnswer.Failure("CNAME chain too long at " + name));
+            }
+            return CompletableFuture.completedFuture(answer);
+        });
+    }
+
+    /** One question, from the cache or the wire; concurrent askers of one question share one query. */
+    private CompletableFuture<DnsAnswer> query(Name name, int type) {
+        AnswerCache.Key key = new AnswerCache.Key(name, type);
+        DnsAnswer cached = cache.get(key);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+        CompletableFuture<DnsAnswer> theirs = inFlight.putIfAbsent(key, mine);
+        if (theirs != null) {
+            return theirs;
+        }
+        Message question = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        window.send(question).handle((response, error) -> {
+            DnsAnswer answer = error != null
+                    ? new DnsAnswer.Failure(QueryWindow.isTimeout(error) ? "timeout" : String.valueOf(error.getMessage()))
+                    : answerOf(name, type, response);
+            cache.put(key, answer);
+            inFlight.remove(key, mine);
+            mine.complete(answer);
+            return null;
+        });
+        return mine;
+    }
+
+    static DnsAnswer answerOf(Name name, int type, Message response) {
+        int rcode = response.getRcode();
+        if (rcode == Rcode.NXDOMAIN) {
+            return new DnsAnswer.NxDomain(negativeTtl(response));
+        }
+        if (rcode != Rcode.NOERROR) {
+            return new DnsAnswer.Failure(Rcode.string(rcode));
+        }
+        // Walk the CNAME chain the server may have put in the answer section.
+        Name owner = name;
+        long ttl = Long.MAX_VALUE;
+        List<Record> answers = response.getSection(Section.ANSWER);
+        for (int hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+            List<Record> found = new ArrayList<>();
+            CNAMERecord alias = null;
+            for (Record r : answers) {
+                if (r.getName().equals(owner)) {
+                    if (r.getType() == type) {
+                        found.add(r);
+                    } else if (r instanceof CNAMERecord c) {
+                        alias = c;
+                    }
+                }
+            }
+            if (!found.isEmpty()) {
+                for (Record r : found) {
+                    ttl = Math.min(ttl, r.getTTL());
+                }
+                return new DnsAnswer.Records(found, ttl);
+            }
+            if (alias == null) {
+                break;
+            }
+            ttl = Math.min(ttl, alias.getTTL());
+            owner = alias.getTarget();
+        }
+        if (!owner.equals(name)) {
+            return new DnsAnswer.Alias(owner, ttl);
+        }
+        return new DnsAnswer.NoData(negativeTtl(response));
+    }
+
+    /** RFC 2308 5: the lesser of the SOA's own TTL and its MINIMUM field; 0 without SOA. */
+    private static long negativeTtl(Message response) {
+        for (Record r : response.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord soa) {
+                return Math.min(soa.getTTL(), soa.getMinimum());
+            }
+        }
+        return 0;
+    }
+
+    private static Name absolute(String name) throws TextParseException {
+        return Name.fromString(name, Name.root);
+    }
+
+    private static String plain(Name name) {
+        return name.toString(true).toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        ownExecutor.shutdown(); // not close(): a query to a silent server would hold it for the timeout
+    }
+}
