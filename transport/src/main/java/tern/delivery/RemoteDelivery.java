@@ -1,0 +1,183 @@
+package tern.delivery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import tern.client.ClientSettings;
+import tern.client.ConnectionCache;
+import tern.client.RecipientResult;
+import tern.client.SmtpConnection;
+import tern.client.SmtpException;
+import tern.client.Transaction;
+import tern.client.TransactionResult;
+import tern.dns.HostLookupException;
+import tern.dns.MailDns;
+import tern.dns.MxHost;
+import tern.dns.MxResult;
+import tern.envelope.Envelope;
+import tern.envelope.Recipient;
+import tern.route.Masquerade;
+import tern.route.NextHop;
+import tern.route.Route;
+import tern.smtp.Replies;
+import tern.smtp.Reply;
+
+/**
+ * One attempt to deliver some recipients of one message to the destination the router chose.
+ * Blocking: it runs on a delivery worker's virtual thread.
+ *
+ * <p>Hosts are tried in the order RFC 5321 5.1 gives (MX preference, then each address of a
+ * host). A host that cannot be reached, greets with an error or breaks the session is left
+ * for the next one; once a host has answered the transaction, its per-recipient replies are
+ * final for this attempt, as in Postfix: a 4xx to RCPT is that host's considered answer, and
+ * asking a lower-preference MX would only relay it back to the same place.
+ */
+public final class RemoteDelivery {
+
+    private final MailDns dns;
+    private final ConnectionCache connections;
+    private final ClientSettings mxSettings;
+    private final ClientSettings smartHostSettings;
+    private final int port;
+    private final Masquerade masquerade;
+
+    public RemoteDelivery(MailDns dns, ConnectionCache connections, ClientSettings mxSettings,
+                          ClientSettings smartHostSettings, int port, Masquerade masquerade) {
+        this.dns = dns;
+        this.connections = connections;
+        this.mxSettings = mxSettings;
+        this.smartHostSettings = smartHostSettings;
+        this.port = port;
+        this.masquerade = masquerade;
+    }
+
+    /** Delivers {@code recipients} of the message along {@code route}; one outcome per recipient. */
+    public List<RecipientOutcome> deliver(Route route, Envelope envelope, List<Recipient> recipients, byte[] message) {
+        // The masquerade domain applies to our own transaction only: this is the first hop.
+        Transaction transaction = Transaction.of(envelope, masquerade.apply(envelope.reversePath()), recipients, message);
+        return switch (route) {
+            case Route.Mx mx -> viaMx(mx.domain(), port, mxSettings, transaction);
+            case Route.Relay relay -> viaHop(relay.hop(), relay.reason() == Route.Reason.ADDRESS_LITERAL
+                    ? mxSettings : smartHostSettings, transaction);
+            case Route.DirectThenSmartHost direct -> directThenSmartHost(direct, transaction);
+            case Route.Local local -> throw new IllegalArgumentException("local route given to remote delivery: " + local);
+        };
+    }
+
+    private List<RecipientOutcome> directThenSmartHost(Route.DirectThenSmartHost route, Transaction transaction) {
+        List<RecipientOutcome> direct = viaMx(route.domain(), port, mxSettings, transaction);
+        List<Recipient> retry = direct.stream().filter(RecipientOutcome::isTransient).map(RecipientOutcome::recipient).toList();
+        if (retry.isEmpty()) {
+            return direct;
+        }
+        Transaction again = new Transaction(transaction.reversePath(), retry, transaction.message(), transaction.body(),
+                transaction.smtpUtf8(), transaction.ret(), transaction.envId());
+        List<RecipientOutcome> viaSmartHost = viaHop(route.smartHost(), smartHostSettings, again);
+        List<RecipientOutcome> merged = new ArrayList<>(direct.size());
+        for (RecipientOutcome first : direct) {
+            RecipientOutcome second = first.isTransient()
+                    ? viaSmartHost.stream().filter(o -> o.recipient().equals(first.recipient())).findFirst().orElse(first)
+                    : first;
+            merged.add(second);
+        }
+        return merged;
+    }
+
+    private List<RecipientOutcome> viaHop(NextHop hop, ClientSettings settings, Transaction transaction) {
+        if (hop.mxLookup()) {
+            return viaMx(hop.host(), hop.port(), settings, transaction);
+        }
+        return viaHosts(List.of(new MxHost(hop.host(), 0)), hop.port(), settings, transaction);
+    }
+
+    private List<RecipientOutcome> viaMx(String domain, int port, ClientSettings settings, Transaction transaction) {
+        MxResult mx = await(dns.mx(domain));
+        return switch (mx) {
+            case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
+            case MxResult.Hosts hosts -> viaHosts(hosts.hosts(), port, settings, transaction);
+        };
+    }
+
+    private List<RecipientOutcome> viaHosts(List<MxHost> hosts, int port, ClientSettings settings, Transaction transaction) {
+        Reply last = Replies.CONNECTION_FAILED;
+        String lastRelay = "none";
+        for (MxHost host : hosts) {
+            List<InetAddress> addresses;
+            try {
+                addresses = await(dns.addresses(host.host()));
+            } catch (HostLookupException e) {
+                last = transientOf(e.failure().reply());
+                lastRelay = host.host();
+                continue;
+            }
+            for (InetAddress address : addresses) {
+                var peer = new InetSocketAddress(address, port);
+                String relay = host.host() + "[" + address.getHostAddress() + "]:" + port;
+                SmtpConnection connection = null;
+                try {
+                    connection = connections.borrow(peer).orElse(null);
+                    if (connection == null) {
+                        connection = SmtpConnection.open(peer, settings);
+                    }
+                    TransactionResult result = connection.send(transaction);
+                    boolean dsn = connection.extensions().dsn();
+                    connections.release(connection);
+                    connection = null;
+                    List<RecipientOutcome> outcomes = new ArrayList<>(result.recipients().size());
+                    for (RecipientResult r : result.recipients()) {
+                        outcomes.add(new RecipientOutcome(r.recipient(), r.reply(), relay, dsn));
+                    }
+                    return outcomes;
+                } catch (SmtpException e) {
+                    // Unreachable, an error greeting, TLS or AUTH trouble, a broken session:
+                    // the next address or MX host may do better (RFC 5321 5.1).
+                    last = e.isPermanent() && !e.fromPeer() ? e.reply() : transientOf(e.reply());
+                    lastRelay = relay;
+                    if (e.isPermanent() && !e.fromPeer()) {
+                        // Refused before sending (too large, needs 8BITMIME/SMTPUTF8): the message,
+                        // not the host, is the problem; another host would not change it.
+                        if (connection != null) {
+                            connections.release(connection);
+                        }
+                        return everyone(transaction, last, relay);
+                    }
+                } finally {
+                    if (connection != null) {
+                        connection.close();
+                    }
+                }
+            }
+        }
+        return everyone(transaction, last, lastRelay);
+    }
+
+    /** A server's 5xx greeting or a failed host lookup is no verdict on the message: try later. */
+    private static Reply transientOf(Reply reply) {
+        if (!reply.isPermanent()) {
+            return reply;
+        }
+        String status = reply.status() == null ? "4.4.0" : "4" + reply.status().substring(1);
+        return new Reply(451, status, reply.lines());
+    }
+
+    private static List<RecipientOutcome> everyone(Transaction transaction, Reply reply, String relay) {
+        return transaction.recipients().stream().map(r -> new RecipientOutcome(r, reply, relay, false)).toList();
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new CompletionException(e.getCause());
+        }
+    }
+}
