@@ -319,7 +319,8 @@ public final class QueueState {
     /**
      * The events that, after the message's Accepted, rebuild this message's state: the
      * latest outcome of each recipient (Delivered, Failed, or Deferred with its attempts and
-     * next attempt) and its DelayNotified. Empty for a message that is not queued.
+     * next attempt; a finished recipient that was deferred before gets a Deferred first, for
+     * its attempt count) and its DelayNotified. Empty for a message that is not queued.
      *
      * <p>The Accepted event itself is not included: it carries the message bytes, which
      * this state does not keep. Journal retention copies a message forward by writing the
@@ -333,6 +334,11 @@ public final class QueueState {
         }
         List<JournalEvent> events = new ArrayList<>(m.recipients.length);
         for (Rcpt r : m.recipients) {
+            if (r.state != PENDING && r.attempts > 0) {
+                // Delivered and Failed carry no attempt count: a Deferred first brings it along.
+                events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.relay, r.reply,
+                        r.attempts, Instant.ofEpochMilli(r.nextDue)));
+            }
             switch (r.state) {
                 case DELIVERED -> events.add(new Delivered(id, instant(r.lastAttempt), r.name, r.relay, r.reply));
                 case FAILED -> events.add(new Failed(id, instant(r.lastAttempt), r.name, r.relay, r.reply));
