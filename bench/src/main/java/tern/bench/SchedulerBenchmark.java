@@ -53,7 +53,11 @@ public class SchedulerBenchmark {
     int next;
     double heapBytesPerRecipient; // measured once per trial
 
-    /** Reported next to the throughput: heap per pending recipient, state and scheduler together. */
+    /**
+     * Reported next to the throughput: heap per pending recipient, state and scheduler together.
+     * JMH sums EVENTS counters over the measurement iterations, so divide by their count; the
+     * line printed at set-up is the figure itself.
+     */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class Heap {

@@ -84,6 +84,7 @@ public final class QueueState {
     private static final byte DELIVERED = 1;
     private static final byte FAILED = 2;
     private static final long NEVER = Long.MIN_VALUE;
+    private static final int MAX_SHARED_RELAYS = 10_000;
 
     /** A queued message. Kept small: a million of them must fit in a modest heap. */
     private static final class Message {
@@ -127,6 +128,8 @@ public final class QueueState {
     }
 
     private final HashMap<QueueId, Message> messages;
+    /** Relay host names repeat across recipients (a few MX hosts take most mail): keep one copy each. */
+    private final HashMap<String, String> relays = new HashMap<>();
     private final Scheduler scheduler;
     private int pendingRecipients;
 
@@ -183,7 +186,7 @@ public final class QueueState {
         }
         r.state = outcome;
         r.lastAttempt = at.toEpochMilli();
-        r.relay = relay;
+        r.relay = sharedRelay(relay);
         r.reply = reply;
         scheduler.cancel(m.envelope.id(), r.name);
         pendingRecipients--;
@@ -201,9 +204,23 @@ public final class QueueState {
         r.attempts = d.attempts();
         r.lastAttempt = d.at().toEpochMilli();
         r.nextDue = d.nextAttempt().toEpochMilli();
-        r.relay = d.relay();
+        r.relay = sharedRelay(d.relay());
         r.reply = d.reply();
         scheduler.schedule(m.envelope.id(), r.name, d.nextAttempt());
+    }
+
+    private String sharedRelay(String relay) {
+        if (relay == null) {
+            return null;
+        }
+        String shared = relays.get(relay);
+        if (shared != null) {
+            return shared;
+        }
+        if (relays.size() < MAX_SHARED_RELAYS) { // bounded: a flood of one-off hosts must not grow it forever
+            relays.put(relay, relay);
+        }
+        return relay;
     }
 
     private void delayNotified(DelayNotified n) {
