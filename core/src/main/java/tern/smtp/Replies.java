@@ -42,6 +42,11 @@ public final class Replies {
     public static final Reply MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
     public static final Reply TOO_MANY_HOPS = new Reply(554, "5.4.6", "Too many hops, mail loop detected");
     public static final Reply UTF8_REQUIRED = new Reply(553, "5.6.7", "SMTPUTF8 required for this address");
+    // Our own verdicts in Failed events and NDRs (never sent on the wire). X.4.7 "delivery time
+    // expired" for both: a retry limit bounds how long a message may stay just as expiration does.
+    // Class 5 because the DSN action is "failed"; a delay DSN says 4.4.7.
+    public static final Reply DELIVERY_TIME_EXPIRED = new Reply(554, "5.4.7", "Delivery time expired");
+    public static final Reply RETRY_LIMIT_REACHED = new Reply(554, "5.4.7", "Retry limit reached");
     public static final Reply NO_VALID_RECIPIENTS = new Reply(554, "5.5.1", "No valid recipients");
 
     // Outbound: replies Tern makes up for a delivery attempt when the peer said nothing

@@ -1,0 +1,399 @@
+package tern.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import tern.address.ReversePath;
+import tern.envelope.Envelope;
+import tern.envelope.Recipient;
+import tern.journal.JournalEvent;
+import tern.journal.JournalEvent.Accepted;
+import tern.journal.JournalEvent.Badmailed;
+import tern.journal.JournalEvent.DelayNotified;
+import tern.journal.JournalEvent.Deferred;
+import tern.journal.JournalEvent.Delivered;
+import tern.journal.JournalEvent.Failed;
+import tern.journal.JournalEvent.RetryRequested;
+
+/**
+ * The queue as the fold of the journal: every message that still has a pending recipient,
+ * and for each recipient where it stands. {@link #apply} is the only way in, so the state
+ * after a restart (replaying the retained journal) is the state before it.
+ *
+ * <p>It keeps its {@link Scheduler} in step: an Accepted schedules every recipient at
+ * arrival, a Deferred at its next attempt, an outcome or Badmailed cancels. The owner takes
+ * due work with {@code scheduler().pollDue(...)}; a recipient taken out of the scheduler is
+ * <em>in flight</em> until its outcome event arrives, and a RetryRequested leaves it alone.
+ *
+ * <p>Single owner (the queue manager's thread), not thread-safe. It holds no message bytes:
+ * only their size; the bytes stay in the journal. A message leaves the state once no
+ * recipient is pending (or it is badmailed): the journal keeps its history.
+ *
+ * <p>Events for an unknown message, or outcomes for a recipient that is already finished,
+ * are ignored: retention may have dropped the cycle that held a finished message's Accepted,
+ * and a recipient's first final outcome is its fate.
+ */
+public final class QueueState {
+
+    public enum State {
+        PENDING, DELIVERED, FAILED
+    }
+
+    /** One recipient of a queued message, as {@code tern queue show} prints it. */
+    public record RecipientStatus(
+            Recipient recipient,
+            String name,
+            State state,
+            int attempts,
+            Instant nextAttempt,
+            Instant lastAttempt,
+            String relay,
+            String lastReply,
+            boolean delayNotified) {
+    }
+
+    /** One queued message with its recipients, for {@code tern queue list|show}. */
+    public record QueuedMessage(Envelope envelope, long size, List<RecipientStatus> recipients) {
+
+        public QueueId id() {
+            return envelope.id();
+        }
+
+        public Instant arrival() {
+            return envelope.arrival();
+        }
+
+        public ReversePath sender() {
+            return envelope.reversePath();
+        }
+
+        public Duration age(Instant now) {
+            return Duration.between(envelope.arrival(), now);
+        }
+    }
+
+    /** Recipients by state, over the messages still queued. */
+    public record Counts(int messages, int pending, int delivered, int failed) {
+    }
+
+    private static final byte PENDING = 0;
+    private static final byte DELIVERED = 1;
+    private static final byte FAILED = 2;
+    private static final long NEVER = Long.MIN_VALUE;
+    private static final int MAX_SHARED_RELAYS = 10_000;
+
+    /** A queued message. Kept small: a million of them must fit in a modest heap. */
+    private static final class Message {
+        final Envelope envelope;
+        final long size;
+        final Rcpt[] recipients;
+        int pending;
+
+        Message(Envelope envelope, long size, Rcpt[] recipients) {
+            this.envelope = envelope;
+            this.size = size;
+            this.recipients = recipients;
+            this.pending = recipients.length;
+        }
+
+        Rcpt find(String name) {
+            for (Rcpt r : recipients) {
+                if (r.name.equals(name)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** One recipient's state; times in epoch milliseconds, {@link #NEVER} when unset. */
+    private static final class Rcpt {
+        final String name;
+        byte state = PENDING;
+        int attempts;
+        long nextDue;
+        long lastAttempt = NEVER;
+        long delayNotifiedAt = NEVER;
+        String relay;
+        String reply;
+
+        Rcpt(String name, long nextDue) {
+            this.name = name;
+            this.nextDue = nextDue;
+        }
+    }
+
+    private final HashMap<QueueId, Message> messages;
+    /** Relay host names repeat across recipients (a few MX hosts take most mail): keep one copy each. */
+    private final HashMap<String, String> relays = new HashMap<>();
+    private final Scheduler scheduler;
+    private int pendingRecipients;
+
+    public QueueState() {
+        this(new Scheduler(), 16);
+    }
+
+    /** A state sized for {@code expectedMessages}, with the scheduler it keeps in step. */
+    public QueueState(Scheduler scheduler, int expectedMessages) {
+        this.scheduler = scheduler;
+        this.messages = HashMap.newHashMap(expectedMessages);
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Folds one journal event into the state. */
+    public void apply(JournalEvent event) {
+        switch (event) {
+            case Accepted a -> accept(a.envelope(), a.message().length);
+            case Delivered d -> finish(d.id(), d.recipient(), DELIVERED, d.at(), d.relay(), d.reply());
+            case Failed f -> finish(f.id(), f.recipient(), FAILED, f.at(), f.relay(), f.reply());
+            case Deferred d -> defer(d);
+            case DelayNotified n -> delayNotified(n);
+            case Badmailed b -> remove(b.id());
+            case RetryRequested r -> retryNow(r.id(), r.at());
+        }
+    }
+
+    private void accept(Envelope envelope, long size) {
+        remove(envelope.id()); // an Accepted again starts afresh: see JournalEvent
+        long arrival = envelope.arrival().toEpochMilli();
+        List<Recipient> list = envelope.recipients();
+        Rcpt[] recipients = new Rcpt[list.size()];
+        for (int i = 0; i < recipients.length; i++) {
+            recipients[i] = new Rcpt(list.get(i).address().toString(), arrival);
+        }
+        if (recipients.length == 0) {
+            return; // nothing to deliver, nothing pending
+        }
+        messages.put(envelope.id(), new Message(envelope, size, recipients));
+        pendingRecipients += recipients.length;
+        for (Rcpt r : recipients) {
+            scheduler.schedule(envelope.id(), r.name, envelope.arrival());
+        }
+    }
+
+    private void finish(QueueId id, String name, byte outcome, Instant at, String relay, String reply) {
+        Message m = messages.get(id);
+        Rcpt r = m == null ? null : m.find(name);
+        if (r == null || r.state != PENDING) {
+            return;
+        }
+        r.state = outcome;
+        r.lastAttempt = at.toEpochMilli();
+        r.relay = sharedRelay(relay);
+        r.reply = reply;
+        scheduler.cancel(m.envelope.id(), r.name);
+        pendingRecipients--;
+        if (--m.pending == 0) {
+            messages.remove(id);
+        }
+    }
+
+    private void defer(Deferred d) {
+        Message m = messages.get(d.id());
+        Rcpt r = m == null ? null : m.find(d.recipient());
+        if (r == null || r.state != PENDING) {
+            return;
+        }
+        r.attempts = d.attempts();
+        r.lastAttempt = d.at().toEpochMilli();
+        r.nextDue = d.nextAttempt().toEpochMilli();
+        r.relay = sharedRelay(d.relay());
+        r.reply = d.reply();
+        scheduler.schedule(m.envelope.id(), r.name, d.nextAttempt());
+    }
+
+    private String sharedRelay(String relay) {
+        if (relay == null) {
+            return null;
+        }
+        String shared = relays.get(relay);
+        if (shared != null) {
+            return shared;
+        }
+        if (relays.size() < MAX_SHARED_RELAYS) { // bounded: a flood of one-off hosts must not grow it forever
+            relays.put(relay, relay);
+        }
+        return relay;
+    }
+
+    private void delayNotified(DelayNotified n) {
+        Message m = messages.get(n.id());
+        Rcpt r = m == null ? null : m.find(n.recipient());
+        if (r != null) {
+            r.delayNotifiedAt = n.at().toEpochMilli();
+        }
+    }
+
+    private void retryNow(QueueId id, Instant at) {
+        Message m = messages.get(id);
+        if (m == null) {
+            return;
+        }
+        long now = at.toEpochMilli();
+        for (Rcpt r : m.recipients) {
+            // Only scheduled recipients: one in flight already has its attempt under way.
+            if (r.state == PENDING && scheduler.reschedule(m.envelope.id(), r.name, at)) {
+                r.nextDue = Math.min(r.nextDue, now); // a retry asks for sooner, never for later
+            }
+        }
+    }
+
+    private void remove(QueueId id) {
+        Message m = messages.remove(id);
+        if (m == null) {
+            return;
+        }
+        for (Rcpt r : m.recipients) {
+            if (r.state == PENDING) {
+                scheduler.cancel(m.envelope.id(), r.name);
+            }
+        }
+        pendingRecipients -= m.pending;
+    }
+
+    // ---- queries
+
+    public boolean isPending(QueueId id) {
+        return messages.containsKey(id);
+    }
+
+    public int messageCount() {
+        return messages.size();
+    }
+
+    public int pendingRecipientCount() {
+        return pendingRecipients;
+    }
+
+    public Optional<Envelope> envelope(QueueId id) {
+        Message m = messages.get(id);
+        return m == null ? Optional.empty() : Optional.of(m.envelope);
+    }
+
+    public Optional<QueuedMessage> message(QueueId id) {
+        Message m = messages.get(id);
+        return m == null ? Optional.empty() : Optional.of(view(m));
+    }
+
+    public Optional<RecipientStatus> recipient(QueueId id, String name) {
+        Message m = messages.get(id);
+        if (m == null) {
+            return Optional.empty();
+        }
+        Rcpt[] rs = m.recipients;
+        for (int i = 0; i < rs.length; i++) {
+            if (rs[i].name.equals(name)) {
+                return Optional.of(view(m, i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every queued message, oldest first (queue ids sort by arrival). */
+    public List<QueuedMessage> list() {
+        List<QueuedMessage> out = new ArrayList<>(messages.size());
+        for (Message m : messages.values()) {
+            out.add(view(m));
+        }
+        out.sort(Comparator.comparing(QueuedMessage::arrival).thenComparing(QueuedMessage::id));
+        return out;
+    }
+
+    public Counts counts() {
+        int delivered = 0;
+        int failed = 0;
+        for (Message m : messages.values()) {
+            for (Rcpt r : m.recipients) {
+                if (r.state == DELIVERED) {
+                    delivered++;
+                } else if (r.state == FAILED) {
+                    failed++;
+                }
+            }
+        }
+        return new Counts(messages.size(), pendingRecipients, delivered, failed);
+    }
+
+    /** The arrival of the oldest queued message: how far behind delivery is. */
+    public Optional<Instant> oldestPendingArrival() {
+        Instant oldest = null;
+        for (Message m : messages.values()) {
+            Instant arrival = m.envelope.arrival();
+            if (oldest == null || arrival.isBefore(oldest)) {
+                oldest = arrival;
+            }
+        }
+        return Optional.ofNullable(oldest);
+    }
+
+    /**
+     * The events that, after the message's Accepted, rebuild this message's state: the
+     * latest outcome of each recipient (Delivered, Failed, or Deferred with its attempts and
+     * next attempt; a finished recipient that was deferred before gets a Deferred first, for
+     * its attempt count) and its DelayNotified. Empty for a message that is not queued.
+     *
+     * <p>The Accepted event itself is not included: it carries the message bytes, which
+     * this state does not keep. Journal retention copies a message forward by writing the
+     * Accepted it already holds (or reads from the journal) followed by these events.
+     * Replaying the copy alone gives the same state as replaying the original history.
+     */
+    public List<JournalEvent> carryForward(QueueId id) {
+        Message m = messages.get(id);
+        if (m == null) {
+            return List.of();
+        }
+        List<JournalEvent> events = new ArrayList<>(m.recipients.length);
+        for (Rcpt r : m.recipients) {
+            if (r.state != PENDING && r.attempts > 0) {
+                // Delivered and Failed carry no attempt count: a Deferred first brings it along.
+                events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.relay, r.reply,
+                        r.attempts, Instant.ofEpochMilli(r.nextDue)));
+            }
+            switch (r.state) {
+                case DELIVERED -> events.add(new Delivered(id, instant(r.lastAttempt), r.name, r.relay, r.reply));
+                case FAILED -> events.add(new Failed(id, instant(r.lastAttempt), r.name, r.relay, r.reply));
+                default -> {
+                    if (r.attempts > 0) {
+                        events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.relay, r.reply,
+                                r.attempts, Instant.ofEpochMilli(r.nextDue)));
+                    }
+                }
+            }
+            if (r.delayNotifiedAt != NEVER) {
+                events.add(new DelayNotified(id, Instant.ofEpochMilli(r.delayNotifiedAt), r.name));
+            }
+        }
+        return events;
+    }
+
+    private static QueuedMessage view(Message m) {
+        List<RecipientStatus> recipients = new ArrayList<>(m.recipients.length);
+        for (int i = 0; i < m.recipients.length; i++) {
+            recipients.add(view(m, i));
+        }
+        return new QueuedMessage(m.envelope, m.size, List.copyOf(recipients));
+    }
+
+    private static RecipientStatus view(Message m, int index) {
+        Rcpt r = m.recipients[index];
+        State state = switch (r.state) {
+            case DELIVERED -> State.DELIVERED;
+            case FAILED -> State.FAILED;
+            default -> State.PENDING;
+        };
+        return new RecipientStatus(m.envelope.recipients().get(index), r.name, state, r.attempts,
+                state == State.PENDING ? Instant.ofEpochMilli(r.nextDue) : null, instant(r.lastAttempt),
+                r.relay, r.reply, r.delayNotifiedAt != NEVER);
+    }
+
+    private static Instant instant(long millis) {
+        return millis == NEVER ? null : Instant.ofEpochMilli(millis);
+    }
+}

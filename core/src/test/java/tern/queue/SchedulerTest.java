@@ -1,0 +1,236 @@
+package tern.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import tern.queue.Scheduler.DueWork;
+
+class SchedulerTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+    private static final QueueId A = new QueueId("A");
+    private static final QueueId B = new QueueId("B");
+    private static final QueueId C = new QueueId("C");
+
+    private final Scheduler scheduler = new Scheduler();
+
+    @Test
+    void dueWorkComesOutEarliestFirstAndNothingBeforeItIsDue() {
+        scheduler.schedule(C, "c@x", T0.plusSeconds(30));
+        scheduler.schedule(A, "a@x", T0.plusSeconds(10));
+        scheduler.schedule(B, "b@x", T0.plusSeconds(20));
+
+        assertThat(scheduler.nextDue()).contains(T0.plusSeconds(10));
+        assertThat(scheduler.pollDue(T0.plusSeconds(9), 10)).isEmpty();
+        assertThat(scheduler.pollDue(T0.plusSeconds(25), 10))
+                .containsExactly(new DueWork(A, List.of("a@x")), new DueWork(B, List.of("b@x")));
+        assertThat(scheduler.nextDue()).contains(T0.plusSeconds(30));
+        assertThat(scheduler.pollDue(T0.plusSeconds(30), 10)).containsExactly(new DueWork(C, List.of("c@x")));
+        assertThat(scheduler.nextDue()).isEmpty();
+    }
+
+    @Test
+    void aMessagesDueRecipientsComeGroupedForOneTransaction() {
+        scheduler.schedule(A, "1@x", T0);
+        scheduler.schedule(B, "1@y", T0.plusMillis(1));
+        scheduler.schedule(A, "2@x", T0.plusMillis(2));
+        scheduler.schedule(A, "3@x", T0.plusMillis(3));
+
+        assertThat(scheduler.pollDue(T0.plusSeconds(1), 10))
+                .containsExactly(new DueWork(A, List.of("1@x", "2@x", "3@x")), new DueWork(B, List.of("1@y")));
+    }
+
+    @Test
+    void pollDueTakesAtMostMaxRecipientsAndLeavesTheRestForTheNextPoll() {
+        for (int i = 0; i < 10; i++) {
+            scheduler.schedule(new QueueId("M" + i), "r@x", T0.plusMillis(i));
+        }
+        var first = scheduler.pollDue(T0.plusSeconds(1), 4);
+        assertThat(first).extracting(w -> w.id().value()).containsExactly("M0", "M1", "M2", "M3");
+        assertThat(scheduler.size()).isEqualTo(6);
+        assertThat(scheduler.pollDue(T0.plusSeconds(1), 100)).hasSize(6);
+        assertThat(scheduler.isEmpty()).isTrue();
+    }
+
+    @Test
+    void groupingHoldsForPollsOfManyMessages() {
+        for (int i = 0; i < 100; i++) {
+            scheduler.schedule(new QueueId("M" + (i % 40)), "r" + i + "@x", T0.plusMillis(i));
+        }
+        var work = scheduler.pollDue(T0.plusSeconds(1), 1000);
+        assertThat(work).hasSize(40);
+        assertThat(work).extracting(w -> w.id().value()).doesNotHaveDuplicates().startsWith("M0", "M1", "M2");
+        assertThat(work.getFirst().recipients()).containsExactly("r0@x", "r40@x", "r80@x");
+    }
+
+    @Test
+    void cancelForgetsARecipientAndRescheduleMovesOnlyScheduledOnes() {
+        scheduler.schedule(A, "a@x", T0);
+        scheduler.schedule(B, "b@x", T0.plusSeconds(1));
+        assertThat(scheduler.cancel(A, "a@x")).isTrue();
+        assertThat(scheduler.cancel(A, "a@x")).isFalse();
+        assertThat(scheduler.reschedule(A, "a@x", T0)).isFalse();
+        assertThat(scheduler.isScheduled(A, "a@x")).isFalse();
+
+        assertThat(scheduler.reschedule(B, "b@x", T0.plusSeconds(60))).isTrue();
+        assertThat(scheduler.dueTime(B, "b@x")).contains(T0.plusSeconds(60));
+        scheduler.schedule(B, "b@x", T0.plusSeconds(5)); // scheduling again moves, never duplicates
+        assertThat(scheduler.size()).isEqualTo(1);
+        assertThat(scheduler.nextDue()).contains(T0.plusSeconds(5));
+    }
+
+    @Test
+    void recipientsAreKnownByValueNotByIdentity() {
+        scheduler.schedule(new QueueId("A"), new String("a@x"), T0);
+        assertThat(scheduler.isScheduled(new QueueId("A"), "a@x")).isTrue();
+        assertThat(scheduler.cancel(A, "a@x")).isTrue();
+    }
+
+    @Test
+    void aHundredThousandRandomOperationsAgreeWithATreeMap() {
+        var random = new Random(42);
+        // Reference: distinct due times so that the order is fully defined.
+        TreeMap<Long, String> byDue = new TreeMap<>();
+        Map<String, Long> dueOf = new HashMap<>();
+        Set<Long> usedDues = new HashSet<>();
+        long now = T0.toEpochMilli();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            keys.add("M" + (i / 3) + "|r" + (i % 3) + "@x");
+        }
+        for (int op = 0; op < 100_000; op++) {
+            String key = keys.get(random.nextInt(keys.size()));
+            QueueId id = new QueueId(key.substring(0, key.indexOf('|')));
+            String rcpt = key.substring(key.indexOf('|') + 1);
+            int choice = random.nextInt(10);
+            if (choice < 5) {
+                long due;
+                do {
+                    due = now + random.nextInt(3_600_000);
+                } while (!usedDues.add(due));
+                Long old = dueOf.put(key, due);
+                if (old != null) {
+                    byDue.remove(old);
+                }
+                byDue.put(due, key);
+                scheduler.schedule(id, rcpt, Instant.ofEpochMilli(due));
+            } else if (choice < 7) {
+                Long old = dueOf.remove(key);
+                if (old != null) {
+                    byDue.remove(old);
+                }
+                assertThat(scheduler.cancel(id, rcpt)).isEqualTo(old != null);
+            } else if (choice < 8) {
+                long due;
+                do {
+                    due = now + random.nextInt(3_600_000);
+                } while (!usedDues.add(due));
+                Long old = dueOf.get(key);
+                if (old != null) {
+                    byDue.remove(old);
+                    byDue.put(due, key);
+                    dueOf.put(key, due);
+                }
+                assertThat(scheduler.reschedule(id, rcpt, Instant.ofEpochMilli(due))).isEqualTo(old != null);
+            } else {
+                now += random.nextInt(60_000);
+                int max = 1 + random.nextInt(20);
+                List<String> expected = new ArrayList<>();
+                while (expected.size() < max && !byDue.isEmpty() && byDue.firstKey() <= now) {
+                    var first = byDue.pollFirstEntry();
+                    dueOf.remove(first.getValue());
+                    expected.add(first.getValue());
+                }
+                List<String> polled = new ArrayList<>();
+                for (DueWork w : scheduler.pollDue(Instant.ofEpochMilli(now), max)) {
+                    for (String r : w.recipients()) {
+                        polled.add(w.id().value() + "|" + r);
+                    }
+                }
+                // Grouping by message may reorder across messages, never which ones are taken.
+                assertThat(polled).containsExactlyInAnyOrderElementsOf(expected);
+            }
+            assertThat(scheduler.size()).isEqualTo(byDue.size());
+            assertThat(scheduler.nextDue().map(Instant::toEpochMilli).orElse(null))
+                    .isEqualTo(byDue.isEmpty() ? null : byDue.firstKey());
+        }
+    }
+
+    @Test
+    void afterARestartOverdueWorkIsSpreadOverAWindowInsteadOfFiringAtOnce() {
+        Instant down = T0;
+        for (int i = 0; i < 1000; i++) {
+            scheduler.schedule(new QueueId("M" + i), "r@x", down.plusSeconds(i)); // fell due while down
+        }
+        scheduler.schedule(new QueueId("LATER"), "r@x", T0.plus(Duration.ofDays(1)));
+        Instant restart = T0.plus(Duration.ofHours(2));
+
+        int spread = scheduler.spreadOverdue(restart, Duration.ofMinutes(15));
+
+        assertThat(spread).isEqualTo(1000);
+        assertThat(scheduler.nextDue()).contains(restart);
+        // At the pace of one per 10 ms, 1000 recipients take 10 s, well within the 15m cap.
+        assertThat(countPolled(scheduler.pollDue(restart, 10_000))).isEqualTo(1);
+        assertThat(countPolled(scheduler.pollDue(restart.plusSeconds(5), 10_000))).isEqualTo(500);
+        assertThat(countPolled(scheduler.pollDue(restart.plusSeconds(10), 10_000))).isEqualTo(499);
+        // The longest overdue went first, and what was not overdue did not move.
+        assertThat(scheduler.size()).isEqualTo(1);
+        assertThat(scheduler.dueTime(new QueueId("LATER"), "r@x")).contains(T0.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void aBacklogBiggerThanTheWindowAllowsSharesTheWholeWindow() {
+        for (int i = 0; i < 100_000; i++) {
+            scheduler.schedule(new QueueId("M" + i), "r@x", T0.plusMillis(i));
+        }
+        Instant restart = T0.plus(Duration.ofHours(1));
+        scheduler.spreadOverdue(restart, Duration.ofMinutes(1)); // 100,000 × 10 ms would be 1000 s
+        assertThat(scheduler.pollDue(restart.minusMillis(1), 10)).isEmpty();
+        // Half the window releases half the backlog (give or take millisecond rounding).
+        int firstHalf = countPolled(scheduler.pollDue(restart.plusSeconds(30), 1_000_000));
+        assertThat(firstHalf).isCloseTo(50_000, within(2));
+        assertThat(scheduler.nextDue().orElseThrow()).isBefore(restart.plusSeconds(60));
+        assertThat(countPolled(scheduler.pollDue(restart.plusSeconds(60), 1_000_000))).isEqualTo(100_000 - firstHalf);
+        assertThat(scheduler.isEmpty()).isTrue();
+    }
+
+    @Test
+    void overdueOrderIsKeptWhenSpread() {
+        scheduler.schedule(B, "b@x", T0.plusSeconds(2));
+        scheduler.schedule(A, "a@x", T0.plusSeconds(1));
+        scheduler.schedule(C, "c@x", T0.plusSeconds(3));
+        Instant restart = T0.plus(Duration.ofHours(1));
+        scheduler.spreadOverdue(restart, Duration.ofMinutes(15));
+        assertThat(scheduler.pollDue(restart.plusSeconds(1), 10)).extracting(DueWork::id).containsExactly(A, B, C);
+        assertThat(scheduler.spreadOverdue(restart, Duration.ofMinutes(15))).isZero();
+    }
+
+    @Test
+    void growsPastItsInitialCapacityAndReusesFreedSlots() {
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 5_000; i++) {
+                scheduler.schedule(new QueueId("M" + i), "r@x", T0.plusMillis(5_000 - i));
+            }
+            assertThat(scheduler.size()).isEqualTo(5_000);
+            var all = scheduler.pollDue(T0.plusSeconds(10), 10_000);
+            assertThat(all).hasSize(5_000);
+            assertThat(all.getFirst().id().value()).isEqualTo("M4999");
+            assertThat(scheduler.isEmpty()).isTrue();
+        }
+    }
+
+    private static int countPolled(List<DueWork> work) {
+        return work.stream().mapToInt(w -> w.recipients().size()).sum();
+    }
+}
