@@ -1,0 +1,11 @@
+package tern.delivery;
+
+import java.util.concurrent.CompletableFuture;
+import tern.journal.JournalEvent;
+
+/** Where the queue runner records its decisions: the journal, in production. */
+@FunctionalInterface
+public interface EventLog {
+    /** Completes once {@code event} is durable. */
+    CompletableFuture<Void> append(JournalEvent event);
+}
