@@ -1,0 +1,252 @@
+package tern.admin;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+import tern.config.ConfigException;
+import tern.config.TernConfig;
+import tern.metrics.TernMetrics;
+
+/**
+ * The admin listener ({@code admin.listen}): {@code GET /metrics} for Prometheus,
+ * {@code GET /health} for load balancers and probes, and the POST actions the running
+ * server registers with {@link #route} (e.g. {@code POST /queue/retry?id=...}).
+ *
+ * <p>It runs on its own single event loop, and every handler runs on a virtual thread:
+ * a slow scrape, health check or queue action never holds an SMTP event loop, and
+ * actions may block (waiting for a journal commit, say).
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final String METRICS = "/metrics";
+    private static final String HEALTH = "/health";
+
+    private final TernMetrics metrics;
+    private final Supplier<Health> health;
+    private final Map<String, Function<Map<String, String>, AdminResponse>> actions = new ConcurrentHashMap<>();
+
+    private ExecutorService handlers;
+    private Scheduler handlerScheduler;
+    private LoopResources loops;
+    private volatile DisposableServer server;
+
+    /**
+     * @param metrics what {@code /metrics} scrapes
+     * @param health  asked at every {@code /health}; a DOWN answer gives 503, a throwing supplier too
+     */
+    public AdminServer(TernMetrics metrics, Supplier<Health> health) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.health = Objects.requireNonNull(health, "health");
+    }
+
+    /**
+     * Adds {@code POST path}: the action gets the query and form parameters (first value of
+     * each) and answers with a status and a body. An {@link IllegalArgumentException} from it
+     * becomes 400, any other exception 500. Routes may be added before or after {@link #start}.
+     */
+    public AdminServer route(String path, Function<Map<String, String>, AdminResponse> action) {
+        Objects.requireNonNull(action, "action");
+        if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.equals(HEALTH)) {
+            throw new IllegalArgumentException("an admin route is a path starting with / other than "
+                    + METRICS + " and " + HEALTH + ": " + path);
+        }
+        if (actions.putIfAbsent(path, action) != null) {
+            throw new IllegalArgumentException("admin route already taken: " + path);
+        }
+        return this;
+    }
+
+    /**
+     * Binds {@code listen} (host:port, IPv6 in brackets, port 0 = any free port).
+     * Null or blank leaves the admin listener off.
+     *
+     * @throws ConfigException when {@code listen} is not host:port
+     */
+    public AdminServer start(String listen) {
+        if (listen == null || listen.isBlank()) {
+            return this;
+        }
+        if (server != null) {
+            throw new IllegalStateException("admin listener already started on " + server.address());
+        }
+        TernConfig.Listener at;
+        try {
+            at = TernConfig.Listener.parse(listen.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("admin.listen", listen, "host:port, e.g. 127.0.0.1:8025 or [::1]:8025 ("
+                    + e.getMessage() + ")");
+        }
+        handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tern-admin-", 0).factory());
+        handlerScheduler = Schedulers.fromExecutorService(handlers, "tern-admin");
+        loops = LoopResources.create("tern-admin", 1, true);
+        try {
+            server = HttpServer.create()
+                    .host(at.host())
+                    .port(at.port())
+                    .runOn(loops)
+                    .handle(this::serve)
+                    .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        log.info("admin listening on {} (/metrics, /health)", server.address());
+        return this;
+    }
+
+    /** Where the listener is bound; empty when it is off or stopped. */
+    public Optional<InetSocketAddress> boundAddress() {
+        DisposableServer s = server;
+        return s == null ? Optional.empty() : Optional.of((InetSocketAddress) s.address());
+    }
+
+    /** Closes the listener; requests in flight are cut. Safe to call twice, or when never started. */
+    public void stop() {
+        if (server != null) {
+            server.disposeNow(Duration.ofSeconds(5));
+            server = null;
+        }
+        if (loops != null) {
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
+            loops = null;
+        }
+        if (handlerScheduler != null) {
+            handlerScheduler.dispose(); // also shuts the executor down
+            handlerScheduler = null;
+            handlers = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        HttpMethod method = request.method();
+        boolean get = HttpMethod.GET.equals(method);
+        boolean post = HttpMethod.POST.equals(method);
+
+        if (path.equals(METRICS) || path.equals(HEALTH)) {
+            if (!get) {
+                return send(response, methodNotAllowed("GET"), "GET");
+            }
+            return send(response, offload(path.equals(METRICS) ? this::scrape : this::healthAnswer), null);
+        }
+        Function<Map<String, String>, AdminResponse> action = actions.get(path);
+        if (action == null) {
+            return send(response, Mono.just(AdminResponse.notFound("no such admin path: " + path)), null);
+        }
+        if (!post) {
+            return send(response, methodNotAllowed("POST"), "POST");
+        }
+        Mono<AdminResponse> answer = request.receive().aggregate().asString(StandardCharsets.UTF_8)
+                .defaultIfEmpty("")
+                .flatMap(body -> offload(() -> act(action, parameters(uri, request, body))));
+        return send(response, answer, null);
+    }
+
+    private AdminResponse scrape() {
+        return new AdminResponse(200, TernMetrics.CONTENT_TYPE, metrics.scrape());
+    }
+
+    private AdminResponse healthAnswer() {
+        Health h;
+        try {
+            h = health.get();
+        } catch (RuntimeException e) {
+            // A check that cannot even answer is a failed check.
+            h = Health.down(Map.of("error", String.valueOf(e.getMessage())));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("status", h.status());
+        fields.putAll(h.facts());
+        fields.putIfAbsent("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        return AdminResponse.json(h.up() ? 200 : 503, fields);
+    }
+
+    private static AdminResponse act(Function<Map<String, String>, AdminResponse> action, Map<String, String> params) {
+        try {
+            return Objects.requireNonNull(action.apply(params), "admin action answered null");
+        } catch (IllegalArgumentException e) {
+            return AdminResponse.badRequest(String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            log.warn("admin action failed", e);
+            return AdminResponse.json(500, Map.of("error", String.valueOf(e)));
+        }
+    }
+
+    private static Map<String, String> parameters(QueryStringDecoder uri, HttpServerRequest request, String body) {
+        Map<String, String> params = new LinkedHashMap<>();
+        firstValues(uri.parameters(), params);
+        String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        if (!body.isEmpty() && type != null
+                && type.regionMatches(true, 0, HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString(), 0,
+                        HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.length())) {
+            firstValues(new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters(), params);
+        }
+        return params;
+    }
+
+    private static void firstValues(Map<String, List<String>> decoded, Map<String, String> into) {
+        decoded.forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                into.putIfAbsent(name, values.getFirst());
+            }
+        });
+    }
+
+    private Mono<AdminResponse> offload(Callable<AdminResponse> work) {
+        return Mono.fromCallable(work).subscribeOn(handlerScheduler);
+    }
+
+    private static Mono<AdminResponse> methodNotAllowed(String allowed) {
+        return Mono.just(AdminResponse.json(405, Map.of("error", "method not allowed; use " + allowed)));
+    }
+
+    private static Publisher<Void> send(HttpServerResponse response, Mono<AdminResponse> answer, String allow) {
+        return answer
+                .onErrorResume(e -> Mono.just(AdminResponse.json(500, Map.of("error", String.valueOf(e)))))
+                .flatMap(a -> {
+                    byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
+                    response.status(a.status())
+                            .header(HttpHeaderNames.CONTENT_TYPE, a.contentType())
+                            .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+                            .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                    if (allow != null) {
+                        response.header(HttpHeaderNames.ALLOW, allow);
+                    }
+                    return response.sendByteArray(Mono.just(body)).then();
+                });
+    }
+}

@@ -1,0 +1,265 @@
+package tern.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tern.config.ConfigException;
+import tern.metrics.TernMetrics;
+
+class AdminServerTest {
+
+    private final TernMetrics metrics = new TernMetrics();
+    private final AtomicReference<Health> health = new AtomicReference<>(
+            Health.up(orderedFacts("queueMessages", 3, "journalWritable", true)));
+    private final AdminServer admin = new AdminServer(metrics, health::get);
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    @AfterEach
+    void stop() {
+        admin.stop();
+        metrics.close();
+        http.close();
+    }
+
+    @Test
+    void metricsServesThePrometheusTextFormatWithTheExactCounts() throws Exception {
+        start();
+        for (int i = 0; i < 7; i++) {
+            metrics.messageAccepted();
+        }
+        for (int i = 0; i < 4; i++) {
+            metrics.recipientDelivered(Duration.ofMillis(250));
+        }
+        metrics.recipientDelivered(Duration.ofMillis(1500));
+        metrics.recipientDeferred();
+        metrics.recipientDeferred();
+        metrics.recipientFailed();
+        metrics.nonDeliveryReportSent();
+
+        HttpResponse<String> scrape = get("/metrics");
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("content-type"))
+                .hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(scrape.body())
+                .contains("# TYPE tern_messages_accepted_total counter")
+                .contains("\ntern_messages_accepted_total 7.0\n")
+                .contains("\ntern_recipients_delivered_total 5.0\n")
+                .contains("\ntern_recipients_deferred_total 2.0\n")
+                .contains("\ntern_recipients_failed_total 1.0\n")
+                .contains("\ntern_dsns_sent_total{action=\"failed\"} 1.0\n")
+                .contains("\ntern_dsns_sent_total{action=\"delayed\"} 0.0\n")
+                .contains("# TYPE tern_delivery_latency_seconds histogram")
+                .contains("\ntern_delivery_latency_seconds_bucket{le=\"0.25\"} 4\n")
+                .contains("\ntern_delivery_latency_seconds_bucket{le=\"1.0\"} 4\n")
+                .contains("\ntern_delivery_latency_seconds_bucket{le=\"2.0\"} 5\n")
+                .contains("\ntern_delivery_latency_seconds_bucket{le=\"+Inf\"} 5\n")
+                .contains("\ntern_delivery_latency_seconds_count 5\n")
+                .contains("\ntern_delivery_latency_seconds_sum 2.5\n")
+                .contains("\ntern_delivery_latency_seconds_max 1.5\n");
+    }
+
+    @Test
+    void healthIsUpWithTheSuppliedFactsInOrder() throws Exception {
+        start();
+
+        HttpResponse<String> answer = get("/health");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(answer.body())
+                .startsWith("{\"status\":\"UP\",\"queueMessages\":3,\"journalWritable\":true,\"uptimeSeconds\":");
+    }
+
+    @Test
+    void healthIs503DownWhenACheckFails() throws Exception {
+        start();
+        health.set(Health.down(orderedFacts("journalWritable", false, "reason", "disk \"full\"")));
+
+        HttpResponse<String> answer = get("/health");
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body())
+                .startsWith("{\"status\":\"DOWN\",\"journalWritable\":false,\"reason\":\"disk \\\"full\\\"\"");
+    }
+
+    @Test
+    void healthIs503WhenTheCheckItselfThrows() throws Exception {
+        AdminServer throwing = new AdminServer(metrics, () -> {
+            throw new IllegalStateException("journal closed");
+        }).start("127.0.0.1:0");
+        try {
+            HttpResponse<String> answer = get(throwing, "/health");
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).contains("\"status\":\"DOWN\"").contains("\"error\":\"journal closed\"");
+        } finally {
+            throwing.stop();
+        }
+    }
+
+    @Test
+    void unknownPathIs404() throws Exception {
+        start();
+
+        assertThat(get("/queue").statusCode()).isEqualTo(404);
+        assertThat(get("/metrics/extra").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void wrongMethodOnAKnownPathIs405WithAllow() throws Exception {
+        start();
+        admin.route("/queue/retry", params -> AdminResponse.ok(params));
+
+        HttpResponse<String> postMetrics = post("/metrics", "");
+        HttpResponse<String> getRetry = get("/queue/retry");
+
+        assertThat(postMetrics.statusCode()).isEqualTo(405);
+        assertThat(postMetrics.headers().firstValue("allow")).hasValue("GET");
+        assertThat(getRetry.statusCode()).isEqualTo(405);
+        assertThat(getRetry.headers().firstValue("allow")).hasValue("POST");
+    }
+
+    @Test
+    void postRouteGetsQueryAndFormParameters() throws Exception {
+        List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
+        admin.route("/queue/retry", params -> {
+            calls.add(params);
+            return AdminResponse.ok(Map.of("retried", params.get("id")));
+        });
+        start();
+
+        HttpResponse<String> byQuery = post("/queue/retry?id=1A2B3C", "");
+        HttpResponse<String> byForm = send(HttpRequest.newBuilder(uri(admin, "/queue/retry"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("id=4D5E6F&all=false")));
+
+        assertThat(byQuery.statusCode()).isEqualTo(200);
+        assertThat(byQuery.body()).isEqualTo("{\"retried\":\"1A2B3C\"}");
+        assertThat(byForm.statusCode()).isEqualTo(200);
+        assertThat(byForm.body()).isEqualTo("{\"retried\":\"4D5E6F\"}");
+        assertThat(calls).containsExactly(Map.of("id", "1A2B3C"), Map.of("id", "4D5E6F", "all", "false"));
+    }
+
+    @Test
+    void postRouteAddedAfterStartIsServed() throws Exception {
+        start();
+        admin.route("/reload", params -> AdminResponse.ok(Map.of("reloaded", true)));
+
+        assertThat(post("/reload", "").body()).isEqualTo("{\"reloaded\":true}");
+    }
+
+    @Test
+    void actionRejectingItsParametersGives400AndAFailingOneGives500() throws Exception {
+        admin.route("/queue/delete", params -> {
+            if (!params.containsKey("id")) {
+                throw new IllegalArgumentException("id is required");
+            }
+            throw new IllegalStateException("journal closed");
+        });
+        start();
+
+        HttpResponse<String> noId = post("/queue/delete", "");
+        HttpResponse<String> broken = post("/queue/delete?id=X", "");
+
+        assertThat(noId.statusCode()).isEqualTo(400);
+        assertThat(noId.body()).isEqualTo("{\"error\":\"id is required\"}");
+        assertThat(broken.statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void actionsRunOnVirtualThreadsSoTheyMayBlock() throws Exception {
+        admin.route("/whoami", params -> AdminResponse.ok(Map.of("virtual", Thread.currentThread().isVirtual())));
+        start();
+
+        assertThat(post("/whoami", "").body()).isEqualTo("{\"virtual\":true}");
+    }
+
+    @Test
+    void nullOrBlankListenLeavesTheAdminListenerOff() {
+        assertThat(admin.start(null).boundAddress()).isEmpty();
+        assertThat(admin.start("").boundAddress()).isEmpty();
+    }
+
+    @Test
+    void aListenThatIsNotHostPortNamesTheKey() {
+        assertThatThrownBy(() -> admin.start("8025"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("admin.listen: '8025' is not valid");
+    }
+
+    @Test
+    void routesMayNotShadowMetricsOrHealth() {
+        assertThatThrownBy(() -> admin.route("/metrics", p -> AdminResponse.ok(p)))
+                .isInstanceOf(IllegalArgumentException.class);
+        admin.route("/queue/retry", p -> AdminResponse.ok(p));
+        assertThatThrownBy(() -> admin.route("/queue/retry", p -> AdminResponse.ok(p)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void stopReleasesThePort() throws Exception {
+        start();
+        InetSocketAddress bound = admin.boundAddress().orElseThrow();
+
+        admin.stop();
+
+        assertThat(admin.boundAddress()).isEmpty();
+        try (var again = new java.net.ServerSocket()) {
+            again.bind(new InetSocketAddress("127.0.0.1", bound.getPort()));
+        }
+    }
+
+    private void start() {
+        admin.start("127.0.0.1:0");
+        assertThat(admin.boundAddress()).get()
+                .satisfies(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue())
+                .satisfies(a -> assertThat(a.getPort()).isPositive());
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return get(admin, path);
+    }
+
+    private HttpResponse<String> get(AdminServer server, String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(server, path)).GET());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(admin, path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(AdminServer server, String path) {
+        InetSocketAddress at = server.boundAddress().orElseThrow();
+        return URI.create("http://127.0.0.1:" + at.getPort() + path);
+    }
+
+    private static Map<String, Object> orderedFacts(Object... namesAndValues) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            facts.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return facts;
+    }
+}
