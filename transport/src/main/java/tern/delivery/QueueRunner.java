@@ -1,7 +1,6 @@
 package tern.delivery;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -30,6 +29,8 @@ import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.jfr.DeliveryAttempt;
+import tern.metrics.QueueGauges;
+import tern.metrics.TernMetrics;
 import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
@@ -82,6 +83,7 @@ public final class QueueRunner implements AutoCloseable {
     private final LocalDelivery local;
     private final Badmail badmail;
     private final QueueIdGenerator ids;
+    private final TernMetrics metrics;
     private final Semaphore totalConnections;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -91,10 +93,12 @@ public final class QueueRunner implements AutoCloseable {
     private final Thread owner;
     private volatile Settings settings;
     private volatile boolean running = true;
+    private volatile Gauges gauges = new Gauges(0, 0, 0, null);
+    private long gaugesAt;
 
     public QueueRunner(QueueState state, InstantSource clock, EventLog journal, MessageBodies bodies,
-                       LocalDelivery local, Badmail badmail, QueueIdGenerator ids, int totalConnections,
-                       Settings settings) {
+                       LocalDelivery local, Badmail badmail, QueueIdGenerator ids, TernMetrics metrics,
+                       int totalConnections, Settings settings) {
         this.state = state;
         this.clock = clock;
         this.journal = journal;
@@ -102,6 +106,7 @@ public final class QueueRunner implements AutoCloseable {
         this.local = local;
         this.badmail = badmail;
         this.ids = ids;
+        this.metrics = metrics;
         this.totalConnections = new Semaphore(totalConnections);
         this.settings = settings;
         this.owner = Thread.ofPlatform().name("queue-runner").daemon(false).unstarted(this::run);
@@ -173,6 +178,7 @@ public final class QueueRunner implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
             var event = new Badmailed(id, now, "deleted by operator");
+            metrics.messageBadmailed();
             return journal.append(event).thenApply(v -> {
                 post(() -> {
                     state.apply(event);
@@ -194,6 +200,46 @@ public final class QueueRunner implements AutoCloseable {
         LockSupport.unpark(owner);
     }
 
+    /** The queue's size as last published by the owner thread, for /metrics (read from other threads). */
+    public QueueGauges gauges() {
+        return new QueueGauges() {
+            @Override
+            public long pendingRecipients() {
+                return gauges.pending();
+            }
+
+            @Override
+            public long deferredRecipients() {
+                return gauges.deferred();
+            }
+
+            @Override
+            public long messages() {
+                return gauges.messages();
+            }
+
+            @Override
+            public Instant oldestMessageArrival() {
+                return gauges.oldest();
+            }
+        };
+    }
+
+    private record Gauges(long pending, long deferred, long messages, Instant oldest) {
+    }
+
+    /** At most once a second: finding the oldest message walks the whole queue. */
+    private void publishGauges(Instant now) {
+        long millis = now.toEpochMilli();
+        if (millis - gaugesAt < 1000 && millis >= gaugesAt) {
+            return;
+        }
+        gaugesAt = millis;
+        long total = state.pendingRecipientCount();
+        long waiting = state.scheduler().size();
+        gauges = new Gauges(total - waiting, waiting, state.messageCount(), state.oldestPendingArrival().orElse(null));
+    }
+
     private void run() {
         while (running) {
             Runnable task;
@@ -205,6 +251,7 @@ public final class QueueRunner implements AutoCloseable {
                 }
             }
             Instant now = clock.instant();
+            publishGauges(now);
             List<DueWork> due = state.scheduler().pollDue(now, POLL_BATCH);
             for (DueWork work : due) {
                 dispatch(work);
@@ -369,6 +416,7 @@ public final class QueueRunner implements AutoCloseable {
             String delay = seconds(Duration.between(envelope.arrival(), now));
             if (o.delivered()) {
                 events.add(new Delivered(id, now, name, o.relay(), o.reply().toString()));
+                metrics.recipientDelivered(Duration.between(envelope.arrival(), now));
                 log.info("{}: to=<{}>, relay={}, delay={}, attempts={}, status=sent ({})",
                         id, name, o.relay(), delay, attempts, o.reply());
                 if (o.recipient().wantsSuccessNotice() && round != null && !envelope.reversePath().isNull()) {
@@ -384,9 +432,13 @@ public final class QueueRunner implements AutoCloseable {
             FailureDecision decision = o.isTransient()
                     ? policy.afterTransientFailure(envelope, o.recipient(), destination, attempts, o.relay(), o.reply().toString())
                     : policy.afterPermanentFailure(envelope, o.recipient(), o.relay(), o.reply().toString());
+            if (!(decision instanceof DeliveryPolicy.Defer)) {
+                metrics.recipientFailed();
+            }
             switch (decision) {
                 case DeliveryPolicy.Defer d -> {
                     events.add(d.event());
+                    metrics.recipientDeferred();
                     log.info("{}: to=<{}>, relay={}, delay={}, attempts={}, status=deferred ({}), next={} ({})",
                             id, name, o.relay(), delay, attempts, o.reply(), d.event().nextAttempt(), d.reason());
                     if (round != null && policy.delayNoticeDue(envelope, status, destination)) {
@@ -468,9 +520,11 @@ public final class QueueRunner implements AutoCloseable {
             var builder = new DeliveryStatusNotification.Builder(s.fqdn(), clock);
             if (!round.failed.isEmpty()) {
                 queueReport(builder.build(ids.next(), envelope, original, round.failed), s.ndrCopyTo(), s, id);
+                metrics.nonDeliveryReportSent();
             }
             if (!round.delayed.isEmpty()) {
                 queueReport(builder.build(ids.next(), envelope, original, round.delayed), null, s, id);
+                metrics.delayNotificationSent();
             }
             if (!round.succeeded.isEmpty()) {
                 queueReport(builder.build(ids.next(), envelope, original, round.succeeded), null, s, id);
@@ -480,6 +534,7 @@ public final class QueueRunner implements AutoCloseable {
                 String reason = String.join("\n", round.badmailReasons);
                 badmail.store(envelope, original, reason, now);
                 log.info("{}: status=badmailed ({})", id, reason);
+                metrics.messageBadmailed();
                 if (finished) {
                     journal.append(new Badmailed(id, now, reason));
                 }
@@ -511,6 +566,7 @@ public final class QueueRunner implements AutoCloseable {
             badmail.store(envelope, dsn.message(), "report about " + about + " exceeds the hop count limit of "
                     + s.maxHopCount(), clock.instant());
             log.info("{}: status=badmailed (report about {} exceeds the hop count)", envelope.id(), about);
+            metrics.messageBadmailed();
             return;
         }
         var accepted = new Accepted(envelope, dsn.message());
@@ -557,9 +613,5 @@ public final class QueueRunner implements AutoCloseable {
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(5));
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,0 +1,231 @@
+package tern.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tern.address.Mailbox;
+import tern.admin.AdminResponse;
+import tern.admin.AdminServer;
+import tern.admin.Health;
+import tern.badmail.Badmail;
+import tern.client.ClientSettings;
+import tern.client.ConnectionCache;
+import tern.config.TernConfig;
+import tern.delivery.HeldBodies;
+import tern.delivery.JournalSpool;
+import tern.delivery.LocalDelivery;
+import tern.delivery.QueueRunner;
+import tern.delivery.RemoteDelivery;
+import tern.dns.MailDns;
+import tern.journal.Journal;
+import tern.journal.JournalEvent;
+import tern.journal.JournalEvent.Accepted;
+import tern.maildir.Maildir;
+import tern.metrics.TernMetrics;
+import tern.queue.DeliveryPolicy;
+import tern.queue.QueueId;
+import tern.queue.QueueIdGenerator;
+import tern.queue.QueueState;
+import tern.queue.Scheduler;
+import tern.route.Masquerade;
+import tern.route.Router;
+import tern.server.SmtpServer;
+
+/**
+ * The whole process: journal, queue, delivery, SMTP and admin listeners, in the order that
+ * keeps the promise "nothing answered with 250 is lost": the journal is replayed into the
+ * queue before the SMTP listener opens, and on shutdown the listener stops first, then the
+ * commits in flight finish, then delivery stops, then the journal closes.
+ */
+public final class MailServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("tern.server");
+    /** After a restart, mail that fell due while we were down is spread over up to this long. */
+    private static final Duration RESTART_SPREAD = Duration.ofMinutes(5);
+    private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
+
+    private final TernConfig config;
+    private final Journal journal;
+    private final TernMetrics metrics;
+    private final QueueRunner runner;
+    private final MailDns dns;
+    private final ConnectionCache connections;
+    private final SmtpServer smtp;
+    private final AdminServer admin;
+    private final ScheduledExecutorService housekeeping;
+    private final Instant started;
+
+    private MailServer(TernConfig config, InstantSource clock) throws IOException {
+        this.config = config;
+        this.started = clock.instant();
+        Path dataDir = config.server().dataDir();
+        this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
+        this.metrics = new TernMetrics(clock);
+
+        // Replay twice: first the fold (small), then the bytes of only what is still pending.
+        QueueState state = new QueueState(new Scheduler(), 1024);
+        Journal.Replayed replayed = journal.replay(state::apply);
+        HeldBodies bodies = new HeldBodies();
+        journal.replay(event -> {
+            if (event instanceof Accepted a && state.isPending(a.id())) {
+                bodies.keep(a.id(), a.message());
+            }
+        });
+        int overdue = state.scheduler().spreadOverdue(clock.instant(), RESTART_SPREAD);
+        log.info("journal replayed: {} events, {} messages and {} recipients pending, {} overdue spread out",
+                replayed.events(), state.messageCount(), state.pendingRecipientCount(), overdue);
+
+        QueueIdGenerator ids = new QueueIdGenerator(clock);
+        if (replayed.highestId() != null) {
+            ids.continueAfter(replayed.highestId());
+        }
+        this.dns = MailDns.forServing(config.dns());
+        this.connections = ConnectionCache.withDefaults();
+        Path dropRoot = dataDir;
+        this.runner = new QueueRunner(state, clock, journal::append, bodies,
+                new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,
+                config.delivery().connections().total(), settings(config, clock));
+        runner.start();
+        metrics.watchQueue(runner.gauges());
+
+        var spool = new JournalSpool(journal::append, bodies, runner, metrics);
+        this.smtp = SmtpServer.start(config, spool, ids, clock);
+
+        this.admin = new AdminServer(metrics, this::health);
+        admin.route("/queue/retry", this::retryAction);
+        admin.route("/queue/delete", this::deleteAction);
+        admin.start(config.admin().listen());
+
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("housekeeping").daemon(true).factory());
+        housekeeping.scheduleWithFixedDelay(connections::evictExpired, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> retain(bodies), 1, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
+        log.info("tern {} listening on {}{}", config.server().fqdn(), smtp.boundAddresses(),
+                admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
+    }
+
+    /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */
+    public static MailServer start(TernConfig config, InstantSource clock) throws IOException {
+        return new MailServer(config, clock);
+    }
+
+    private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
+        var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
+                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config));
+        Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
+        return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
+                config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
+                config.delivery().maxHopCount());
+    }
+
+    private static Mailbox mailbox(String address) {
+        int at = address.lastIndexOf('@');
+        return new Mailbox(address.substring(0, at), address.substring(at + 1));
+    }
+
+    private void retain(HeldBodies bodies) {
+        try {
+            var report = runner.ask(state -> journal.retain(config.journal().retain(), state::isPending, id -> {
+                List<JournalEvent> events = new ArrayList<>();
+                try {
+                    events.add(new Accepted(state.envelope(id).orElseThrow(), bodies.read(id)));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                events.addAll(state.carryForward(id));
+                return events;
+            })).get();
+            if (!report.deleted().isEmpty()) {
+                log.info("journal retention: deleted {}, carried {} pending messages forward",
+                        report.deleted(), report.carriedForward().size());
+            }
+        } catch (Exception e) {
+            log.warn("journal retention failed: {}", e.toString());
+        }
+    }
+
+    private Health health() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        var gauges = runner.gauges();
+        facts.put("fqdn", config.server().fqdn());
+        facts.put("queueMessages", gauges.messages());
+        facts.put("queueRecipients", gauges.pendingRecipients() + gauges.deferredRecipients());
+        facts.put("startedAt", started.toString());
+        return Health.up(facts);
+    }
+
+    private AdminResponse retryAction(Map<String, String> params) {
+        try {
+            if ("true".equals(params.get("all"))) {
+                int n = runner.retryAll().get(30, TimeUnit.SECONDS);
+                return AdminResponse.ok(Map.of("retried", n));
+            }
+            QueueId id = new QueueId(params.getOrDefault("id", ""));
+            boolean found = runner.retry(id).get(30, TimeUnit.SECONDS);
+            return found ? AdminResponse.ok(Map.of("retried", 1)) : AdminResponse.notFound("no queued message " + id);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private AdminResponse deleteAction(Map<String, String> params) {
+        try {
+            QueueId id = new QueueId(params.getOrDefault("id", ""));
+            boolean found = runner.delete(id).get(30, TimeUnit.SECONDS);
+            return found ? AdminResponse.ok(Map.of("deleted", id.value())) : AdminResponse.notFound("no queued message " + id);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<InetSocketAddress> smtpAddresses() {
+        return smtp.boundAddresses();
+    }
+
+    public java.util.Optional<InetSocketAddress> adminAddress() {
+        return admin.boundAddress();
+    }
+
+    public QueueRunner queue() {
+        return runner;
+    }
+
+    public TernMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * SIGTERM: stop accepting, let sessions finish their commits (421 to anything new), stop
+     * delivery (attempts under way that do not finish are retried after the restart), close
+     * the journal.
+     */
+    public void shutdown(Duration grace) {
+        log.info("shutting down");
+        smtp.shutdown(grace);
+        runner.shutdown(grace);
+        admin.stop();
+        housekeeping.shutdownNow();
+        connections.close();
+        dns.close();
+        journal.close();
+        metrics.close();
+        log.info("stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(10));
+    }
+}
