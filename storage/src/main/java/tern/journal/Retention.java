@@ -82,7 +82,12 @@ public final class Retention {
 
         queue.refreshDirectoryListing();
         List<Integer> candidates = new ArrayList<>();
-        for (long cycle : queue.listCyclesBetween(queue.firstCycle(), current - 1)) {
+        int first = queue.firstCycle();
+        int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || last < first) {
+            return new Report(List.of(), List.of());
+        }
+        for (long cycle : queue.listCyclesBetween(first, last)) {
             long end = (cycle + 1) * cycleMillis + epochMillis(queue);
             if (cycle < current && end <= deadline) {
                 candidates.add((int) cycle);
