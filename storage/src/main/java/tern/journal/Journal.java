@@ -55,7 +55,12 @@ import tern.queue.QueueId;
  * its partial record is rolled back, and the appender is rebuilt; the others of the
  * batch go on. If the flush throws, every future of the batch fails: none of them is
  * known to be durable. The writer thread stays alive either way, and nothing already
- * committed is rewritten: the journal only ever appends.
+ * committed is rewritten: the journal only ever appends. A full disk under Chronicle's
+ * memory map is a page fault (SIGBUS) on the first write to a page the file system cannot
+ * back; the JVM turns it into an {@link InternalError} ("a fault occurred in an unsafe
+ * memory access operation"), not a crash, and {@code JournalDiskFullTest} provokes exactly
+ * that on a 2 MB tmpfs. Because the JVM may raise it a little after the faulting write,
+ * the writer also catches anything around a whole batch.
  *
  * <p><b>The last queue id.</b> {@link #replay} returns the highest queue id it saw;
  * start-up feeds it to {@code QueueIdGenerator.continueAfter}, so ids never repeat even
@@ -255,32 +260,49 @@ public final class Journal implements AutoCloseable {
             while (!stop) {
                 batch.add(requests.take());
                 requests.drainTo(batch, MAX_BATCH - 1);
-                for (Request request : batch) {
-                    switch (request) {
-                        case Append a -> {
-                            if (appendOne(a, appended)) {
-                                appended.add(a);
+                try {
+                    for (Request request : batch) {
+                        switch (request) {
+                            case Append a -> {
+                                if (appendOne(a, appended)) {
+                                    appended.add(a);
+                                }
                             }
-                        }
-                        case Task t -> {
-                            commit(appended);
-                            try {
-                                t.action().run();
-                                t.done().complete(null);
-                            } catch (Throwable e) {
-                                t.done().completeExceptionally(e);
+                            case Task t -> {
+                                commit(appended);
+                                try {
+                                    t.action().run();
+                                    t.done().complete(null);
+                                } catch (Throwable e) {
+                                    t.done().completeExceptionally(e);
+                                }
                             }
+                            case Stop s -> stop = true;
                         }
-                        case Stop s -> stop = true;
                     }
+                    commit(appended);
+                } catch (Throwable e) {
+                    // A page fault on a full disk surfaces as an InternalError that the JVM may raise a
+                    // little after the faulting write, outside the try around it. Whatever it hit, fail
+                    // what this batch has not completed and keep the writer alive for the next one.
+                    LOG.error("journal writer: {}; failing the rest of this batch", e.toString());
+                    for (Request request : batch) {
+                        switch (request) {
+                            case Append a -> a.done().completeExceptionally(e);
+                            case Task t -> t.done().completeExceptionally(e);
+                            case Stop s -> stop = true;
+                        }
+                    }
+                    appended.clear();
+                    dropBrokenAppender();
+                } finally {
+                    batch.clear();
                 }
-                commit(appended);
-                batch.clear();
             }
         } catch (InterruptedException e) {
             LOG.error("journal writer interrupted; failing what is queued");
         } finally {
-            releaseAppender();
+            dropBrokenAppender();
             // Appends that raced with close(): nobody will write them.
             for (Request left; (left = requests.poll()) != null; ) {
                 switch (left) {
@@ -289,6 +311,15 @@ public final class Journal implements AutoCloseable {
                     case Stop s -> { }
                 }
             }
+        }
+    }
+
+    /** Closes the appender after a failure; a fresh one re-reads the end of the file. */
+    private void dropBrokenAppender() {
+        try {
+            releaseAppender();
+        } catch (Throwable ignored) {
+            appender = null;
         }
     }
 
@@ -312,11 +343,7 @@ public final class Journal implements AutoCloseable {
             // The events before this one are fine: flush them with the appender that wrote them.
             commit(appended);
             // A failed write can leave the appender mid-record; a fresh one re-reads the file's end.
-            try {
-                releaseAppender();
-            } catch (Throwable ignored) {
-                appender = null;
-            }
+            dropBrokenAppender();
             return false;
         }
     }
@@ -341,11 +368,7 @@ public final class Journal implements AutoCloseable {
                 a.done().completeExceptionally(e);
             }
             appended.clear();
-            try {
-                releaseAppender();
-            } catch (Throwable ignored) {
-                appender = null;
-            }
+            dropBrokenAppender();
             return;
         }
         for (Append a : appended) {
