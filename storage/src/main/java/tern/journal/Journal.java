@@ -131,7 +131,9 @@ public final class Journal implements AutoCloseable {
                 .timeProvider(clock::millis)
                 .syncMode(sync == Sync.BATCH ? SyncMode.SYNC : SyncMode.NONE)
                 .build();
-        this.writer = Thread.ofPlatform().name("tern-journal-writer").daemon(false).unstarted(this::run);
+        // A daemon so that a JVM that exits without close() is not held up by an idle writer;
+        // close() is what completes the commits in flight.
+        this.writer = Thread.ofPlatform().name("tern-journal-writer").daemon(true).unstarted(this::run);
         writer.start();
     }
 
