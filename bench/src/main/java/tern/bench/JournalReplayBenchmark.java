@@ -1,0 +1,99 @@
+package tern.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import tern.config.TernConfig.Sync;
+import tern.journal.Journal;
+import tern.journal.JournalEvent;
+import tern.queue.QueueId;
+
+/**
+ * Start-up replay of 1,000,000 events: 250,000 messages, each an Accepted with a 1 KB body,
+ * a Deferred and two Delivered, the shape of a busy day. Reported in events per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = {
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow",
+        "-Dchronicle.analytics.disable=true",
+        "-Dchronicle.announcer.disable=true"})
+public class JournalReplayBenchmark {
+
+    private static final int EVENTS = 1_000_000;
+
+    private Path dir;
+    private Journal journal;
+
+    @Setup(Level.Trial)
+    public void writeOnce() throws IOException {
+        dir = Files.createTempDirectory("tern-journal-replay");
+        journal = Journal.open(dir.resolve("journal"), Sync.NONE, InstantSource.system());
+        Instant at = Instant.now();
+        java.util.concurrent.CompletableFuture<Void> last = null;
+        for (int m = 0; m < EVENTS / 4; m++) {
+            var id = new QueueId("R" + m);
+            journal.append(JournalAppendBenchmark.accepted(id, 1024));
+            journal.append(new JournalEvent.Deferred(id, at, "rcpt@example.test", "mx.example.test[192.0.2.1]:25",
+                    "451 4.7.1 Greylisted, try again later", 1, at.plusSeconds(900)));
+            journal.append(new JournalEvent.Delivered(id, at, "rcpt@example.test", "mx.example.test[192.0.2.1]:25",
+                    "250 2.0.0 Ok: queued as 4Xyz"));
+            last = journal.append(new JournalEvent.Delivered(id, at, "other@example.test", "local",
+                    "250 2.0.0 Ok"));
+            if (m % 10_000 == 0) {
+                last.join(); // keep the request queue short
+            }
+        }
+        last.join();
+        long written = journal.replay(e -> { }).events();
+        if (written != EVENTS) {
+            throw new IllegalStateException("wrote " + written + " events, not " + EVENTS);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void delete() throws IOException {
+        journal.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public long replayMillionEvents(Blackhole sink) {
+        return journal.replay(sink::consume).events();
+    }
+}

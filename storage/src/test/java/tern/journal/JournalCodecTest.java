@@ -1,0 +1,39 @@
+package tern.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.Test;
+
+class JournalCodecTest {
+
+    @Test
+    void everyEventTypeRoundTripsWithUtf8AddressesAndDsnParameters() {
+        for (JournalEvent event : Events.everyType()) {
+            Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+            JournalCodec.write(event, bytes);
+            JournalEvent back = JournalCodec.read(bytes);
+            assertThat(back).usingRecursiveComparison().isEqualTo(event);
+            assertThat(bytes.readRemaining()).isZero();
+        }
+    }
+
+    @Test
+    void aRecordInANewerFormatIsRefusedNotMisread() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
+        JournalCodec.write(Events.everyType().get(2), bytes);
+        bytes.writeByte(0, (byte) (JournalCodec.FORMAT + 1));
+        assertThatThrownBy(() -> JournalCodec.read(bytes)).hasMessageContaining("upgrade Tern");
+    }
+
+    @Test
+    void acceptedIdIsReadWithoutTheMessage() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
+        JournalCodec.write(Events.internationalAccepted(), bytes);
+        assertThat(JournalCodec.acceptedId(bytes)).hasToString("0PZK3M1A2B4");
+        Bytes<?> other = Bytes.allocateElasticOnHeap(64);
+        JournalCodec.write(Events.everyType().get(2), other);
+        assertThat(JournalCodec.acceptedId(other)).isNull();
+    }
+}
