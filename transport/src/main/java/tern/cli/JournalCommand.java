@@ -1,6 +1,12 @@
 package tern.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
+import tern.journal.EventFormat;
+import tern.journal.JournalEvent;
+import tern.journal.JournalReader;
 import java.util.Set;
 import tern.config.TernConfig;
 
@@ -37,8 +43,22 @@ final class JournalCommand implements Command {
         TernConfig config = terminal.config(a.option("--config"));
         boolean follow = a.flag("--follow");
         boolean json = a.flag("--json");
-        // wired by the lead: open the journal reader on config.server().dataDir().resolve("journal"),
-        // print each event (as JSON when `json`), keep tailing when `follow`; return Exit.OK.
-        return terminal.notAvailable("journal tail");
+        Path dir = config.server().dataDir().resolve("journal");
+        if (!Files.isDirectory(dir)) {
+            terminal.err().println("tern journal tail: no journal at " + dir);
+            return Exit.FAILURE;
+        }
+        try (JournalReader reader = JournalReader.open(dir)) {
+            Consumer<JournalEvent> print = event -> terminal.out().println(json ? EventFormat.json(event) : EventFormat.text(event));
+            reader.readAvailable(print);
+            terminal.out().flush();
+            if (follow) {
+                reader.follow(event -> {
+                    print.accept(event);
+                    terminal.out().flush();
+                });
+            }
+        }
+        return Exit.OK;
     }
 }

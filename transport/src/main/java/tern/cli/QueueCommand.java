@@ -1,6 +1,16 @@
 package tern.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import tern.badmail.Badmail;
+import tern.journal.Journal;
+import tern.journal.JournalEvent;
+import tern.journal.JournalReader;
+import tern.queue.QueueState;
 import java.util.Set;
 import tern.config.TernConfig;
 import tern.queue.QueueId;
@@ -90,10 +100,109 @@ final class QueueCommand implements Command {
         Arguments a = new Arguments(args, Set.of("--all"), Set.of("--config"));
         Request request = parse(a);
         TernConfig config = terminal.config(a.option("--config"));
-        // wired by the lead: LIST/SHOW read the queue state (the fold of the journal under
-        // config.server().dataDir()); RETRY/RETRY_ALL/DELETE journal a RetryRequested or a
-        // removal that the running server picks up. Return Exit.OK, or Exit.FAILURE for an
-        // id that is not queued.
-        return terminal.notAvailable("queue " + words(request.action()));
+        Path journalDir = config.server().dataDir().resolve("journal");
+        try {
+            return switch (request.action()) {
+                case LIST, SHOW -> show(request, journalDir, terminal);
+                case RETRY, RETRY_ALL, DELETE -> act(request, config, journalDir, terminal);
+            };
+        } catch (IOException e) {
+            terminal.err().println("tern queue " + words(request.action()) + ": " + e.getMessage());
+            return Exit.FAILURE;
+        }
+    }
+
+    /**
+     * List and show read the journal, the source of truth, whether the server runs or not:
+     * the fold of its events is the queue.
+     */
+    private static int show(Request request, Path journalDir, Terminal terminal) {
+        QueueState state = fold(journalDir);
+        Instant now = Instant.now();
+        if (request.action() == Action.LIST) {
+            List<QueueState.QueuedMessage> all = state.list();
+            for (QueueState.QueuedMessage m : all) {
+                terminal.out().println(QueueListing.summary(m, now));
+                for (QueueState.RecipientStatus r : m.recipients()) {
+                    terminal.out().println("    " + QueueListing.recipient(r));
+                }
+            }
+            terminal.out().println(all.isEmpty() ? "queue is empty"
+                    : all.size() + " message" + (all.size() == 1 ? "" : "s") + ", "
+                    + state.pendingRecipientCount() + " pending recipient" + (state.pendingRecipientCount() == 1 ? "" : "s"));
+            return Exit.OK;
+        }
+        var message = state.message(request.id());
+        if (message.isEmpty()) {
+            terminal.err().println("tern queue show: " + request.id() + " is not queued");
+            return Exit.FAILURE;
+        }
+        terminal.out().print(QueueListing.detail(message.get(), now));
+        return Exit.OK;
+    }
+
+    static QueueState fold(Path journalDir) {
+        QueueState state = new QueueState();
+        if (Files.isDirectory(journalDir)) {
+            try (JournalReader reader = JournalReader.open(journalDir)) {
+                reader.readAvailable(state::apply);
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Retry and delete go to the running server through its admin listener, so its queue
+     * runner, the one owner of the queue state, acts. When no server answers, the journal is
+     * changed directly and the server acts on it when it starts.
+     */
+    private static int act(Request request, TernConfig config, Path journalDir, Terminal terminal) throws IOException {
+        Map<String, String> params = request.action() == Action.RETRY_ALL ? Map.of("all", "true")
+                : Map.of("id", request.id().value());
+        String path = request.action() == Action.DELETE ? "/queue/delete" : "/queue/retry";
+        var answer = new AdminClient(config.admin().listen()).post(path, params);
+        if (answer.isPresent()) {
+            (answer.get().ok() ? terminal.out() : terminal.err()).println(answer.get().body());
+            return answer.get().ok() ? Exit.OK : Exit.FAILURE;
+        }
+        QueueState state = fold(journalDir);
+        List<QueueId> ids = request.action() == Action.RETRY_ALL
+                ? state.list().stream().map(QueueState.QueuedMessage::id).toList()
+                : List.of(request.id());
+        Instant now = Instant.now();
+        try (Journal journal = Journal.open(journalDir, config.journal().sync(), java.time.InstantSource.system())) {
+            for (QueueId id : ids) {
+                var envelope = state.envelope(id);
+                if (envelope.isEmpty()) {
+                    terminal.err().println("tern queue " + words(request.action()) + ": " + id + " is not queued");
+                    return Exit.FAILURE;
+                }
+                if (request.action() == Action.DELETE) {
+                    byte[] message = acceptedBytes(journalDir, id);
+                    new Badmail(config.server().dataDir()).store(envelope.get(), message, "deleted by operator", now);
+                    journal.append(new JournalEvent.Badmailed(id, now, "deleted by operator")).join();
+                    terminal.out().println(id + ": deleted (moved to Badmail); the server is not running");
+                } else {
+                    journal.append(new JournalEvent.RetryRequested(id, now)).join();
+                }
+            }
+        }
+        if (request.action() != Action.DELETE) {
+            terminal.out().println(ids.size() + " message" + (ids.size() == 1 ? "" : "s")
+                    + " due now; the server is not running, it delivers them when it starts");
+        }
+        return Exit.OK;
+    }
+
+    private static byte[] acceptedBytes(Path journalDir, QueueId id) {
+        byte[][] found = new byte[1][];
+        try (JournalReader reader = JournalReader.open(journalDir)) {
+            reader.readAvailable(e -> {
+                if (e instanceof JournalEvent.Accepted a && a.id().equals(id)) {
+                    found[0] = a.message();
+                }
+            });
+        }
+        return found[0] == null ? new byte[0] : found[0];
     }
 }

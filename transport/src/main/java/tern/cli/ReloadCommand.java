@@ -35,8 +35,17 @@ final class ReloadCommand implements Command {
             terminal.err().println("tern reload: admin.listen is off, so the server cannot be reached");
             return Exit.FAILURE;
         }
-        // wired by the lead: POST to the admin endpoint at config.admin().listen() and report
-        // its answer; return Exit.OK, or Exit.FAILURE when the server cannot be reached.
-        return terminal.notAvailable(name());
+        try {
+            var answer = new AdminClient(config.admin().listen()).post("/reload", java.util.Map.of());
+            if (answer.isEmpty()) {
+                terminal.err().println("tern reload: no server answers on " + config.admin().listen());
+                return Exit.FAILURE;
+            }
+            (answer.get().ok() ? terminal.out() : terminal.err()).println(answer.get().body());
+            return answer.get().ok() ? Exit.OK : Exit.FAILURE;
+        } catch (java.io.IOException e) {
+            terminal.err().println("tern reload: " + e.getMessage());
+            return Exit.FAILURE;
+        }
     }
 }

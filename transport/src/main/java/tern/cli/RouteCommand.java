@@ -1,6 +1,11 @@
 package tern.cli;
 
 import java.util.List;
+import tern.address.Mailbox;
+import tern.dns.MailDns;
+import tern.dns.MxResult;
+import tern.route.Route;
+import tern.route.Router;
 import java.util.Set;
 import tern.config.TernConfig;
 import tern.configfile.Syntax;
@@ -20,17 +25,19 @@ final class RouteCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tern route ADDRESS [--config FILE]
+                usage: tern route ADDRESS [--config FILE] [--no-dns]
 
                 Prints the route the recipient ADDRESS (local-part@domain) takes: local
-                delivery, a route domain, the smart host or an MX lookup, and the
-                configuration keys that decided it. Sends nothing and queries no DNS.
+                delivery, a route domain, the smart host or an MX lookup, and the rule that
+                decided it. When the route needs an MX lookup it also prints what the lookup
+                finds now, through dns.servers; --no-dns leaves that out. Sends no mail.
                 """;
     }
 
     @Override
     public int run(List<String> args, Terminal terminal) {
-        Arguments a = new Arguments(args, Set.of(), Set.of("--config"));
+        Arguments a = new Arguments(args, Set.of("--no-dns"), Set.of("--config"));
+        boolean noDns = a.flag("--no-dns");
         String address = a.positionals(1, 1, "the recipient ADDRESS").getFirst();
         if (address.startsWith("<") && address.endsWith(">")) {
             address = address.substring(1, address.length() - 1);
@@ -39,8 +46,39 @@ final class RouteCommand implements Command {
             throw new UsageException("not a mail address: " + address);
         }
         TernConfig config = terminal.config(a.option("--config"));
-        // wired by the lead: ask the router for `address` under `config` and print the route
-        // and its reason; return Exit.OK.
-        return terminal.notAvailable(name());
+        int at = address.lastIndexOf('@');
+        Route route;
+        try {
+            route = new Router(config).route(new Mailbox(address.substring(0, at), address.substring(at + 1)));
+        } catch (IllegalArgumentException e) {
+            terminal.err().println("tern route: " + e.getMessage());
+            return Exit.FAILURE;
+        }
+        terminal.out().println(route.explain());
+        String lookup = switch (route) {
+            case Route.Mx mx -> mx.domain();
+            case Route.DirectThenSmartHost d -> d.domain();
+            case Route.Relay r when r.hop().mxLookup() -> r.hop().host();
+            default -> null;
+        };
+        if (lookup != null && !noDns) {
+            terminal.out().println(mxLine(config, lookup));
+        }
+        return Exit.OK;
+    }
+
+    /** What the MX lookup finds now, through dns.servers (or the system's name servers). */
+    private static String mxLine(TernConfig config, String domain) {
+        try (MailDns dns = MailDns.forServing(config.dns())) {
+            MxResult result = dns.mx(domain).get();
+            return switch (result) {
+                case MxResult.Hosts hosts -> "MX " + hosts.hosts().stream()
+                        .map(h -> h.host() + " pref " + h.preference())
+                        .collect(java.util.stream.Collectors.joining(", "));
+                case MxResult.Failure f -> "MX lookup of " + domain + " failed: " + f.reply();
+            };
+        } catch (Exception e) {
+            return "MX lookup of " + domain + " failed: " + e.getMessage();
+        }
     }
 }

@@ -1,6 +1,12 @@
 package tern.cli;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+import tern.runtime.MailServer;
 import java.util.Set;
 import tern.config.TernConfig;
 
@@ -32,8 +38,33 @@ final class ServeCommand implements Command {
         Arguments a = new Arguments(args, Set.of(), Set.of("--config"));
         a.positionals(0, 0, "");
         TernConfig config = terminal.config(a.option("--config"));
-        // wired by the lead: start the journal, the queue, the delivery workers and the SMTP
-        // server from `config`, then block until shutdown and return Exit.OK.
-        return terminal.notAvailable(name());
+        MailServer server;
+        try {
+            server = MailServer.start(config, InstantSource.system());
+        } catch (IOException | RuntimeException e) {
+            terminal.err().println("tern serve: cannot start: " + e.getMessage());
+            return Exit.FAILURE;
+        }
+        var stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            server.shutdown(GRACE);
+            stopped.countDown();
+        };
+        // Our own TERM and INT handlers, not a shutdown hook: the shutdown finishes the commits
+        // in flight first, and the process then exits 0 (a hook would leave 143).
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> Thread.ofPlatform().name("shutdown").start(stop));
+        }
+        server.reloadFrom(() -> terminal.config(a.option("--config")));
+        Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("reload").start(server::reload));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Exit.OK;
     }
+
+    /** How long sessions and delivery attempts get to finish on SIGTERM. */
+    static final Duration GRACE = Duration.ofSeconds(10);
 }

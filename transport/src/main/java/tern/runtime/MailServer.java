@@ -66,9 +66,14 @@ public final class MailServer implements AutoCloseable {
     private final AdminServer admin;
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
+    private final InstantSource clock;
+    private volatile TernConfig current;
+    private volatile java.util.function.Supplier<TernConfig> reloadSource;
 
     private MailServer(TernConfig config, InstantSource clock) throws IOException {
         this.config = config;
+        this.current = config;
+        this.clock = clock;
         this.started = clock.instant();
         Path dataDir = config.server().dataDir();
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
@@ -106,6 +111,10 @@ public final class MailServer implements AutoCloseable {
         this.admin = new AdminServer(metrics, this::health);
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
+        admin.route("/reload", params -> {
+            String error = reload();
+            return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
+        });
         admin.start(config.admin().listen());
 
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -156,10 +165,41 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    /** Where {@link #reload} reads the configuration again: the file given to {@code serve}. */
+    public void reloadFrom(java.util.function.Supplier<TernConfig> source) {
+        this.reloadSource = source;
+    }
+
+    /**
+     * SIGHUP / {@code tern reload}: reads the configuration again and applies what can change
+     * while running (routes, smart host, masquerade, retry settings, limits). Sessions and
+     * queued mail are untouched. A bad configuration is refused, naming the key, and the old
+     * one stays in force. Returns null on success, else the reason.
+     */
+    public String reload() {
+        var source = reloadSource;
+        if (source == null) {
+            return "no configuration source to reload from";
+        }
+        TernConfig next;
+        try {
+            next = source.get();
+        } catch (tern.config.ConfigException e) {
+            log.error("reload refused, the old configuration stays in force: {}", e.getMessage());
+            return e.getMessage();
+        }
+        runner.reconfigure(settings(next, clock));
+        smtp.reconfigure(next);
+        current = next;
+        log.info("configuration reloaded: {} routes, smart host {}", next.routes().size(),
+                next.delivery().smartHost() == null ? "none" : next.delivery().smartHost());
+        return null;
+    }
+
     private Health health() {
         Map<String, Object> facts = new LinkedHashMap<>();
         var gauges = runner.gauges();
-        facts.put("fqdn", config.server().fqdn());
+        facts.put("fqdn", current.server().fqdn());
         facts.put("queueMessages", gauges.messages());
         facts.put("queueRecipients", gauges.pendingRecipients() + gauges.deferredRecipients());
         facts.put("startedAt", started.toString());
