@@ -64,4 +64,16 @@ public final class Replies {
     public static final Reply REMOTE_MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message larger than the remote host's SIZE limit");
     public static final Reply REMOTE_NO_8BITMIME = new Reply(554, "5.6.3", "8-bit message and the remote host does not offer 8BITMIME");
     public static final Reply REMOTE_NO_SMTPUTF8 = new Reply(553, "5.6.7", "Message needs SMTPUTF8 and the remote host does not offer it");
+
+    // Added with the inbound server (issue 2).
+    public static final Reply CHUNK_RECEIVED = new Reply(250, "2.0.0", "Chunk received");
+    public static final Reply HELO_FIRST = new Reply(503, "5.5.1", "Send EHLO or HELO first");
+    public static final Reply NESTED_MAIL = new Reply(503, "5.5.1", "Nested MAIL command");
+    public static final Reply DATA_AFTER_BDAT = new Reply(503, "5.5.1", "DATA cannot follow BDAT in one transaction");
+    public static final Reply BINARYMIME_NEEDS_BDAT = new Reply(503, "5.5.1", "BODY=BINARYMIME requires BDAT, not DATA");
+    public static final Reply BARE_NEWLINE_IN_COMMAND = new Reply(500, "5.5.2",
+            "Syntax error: bare <CR> or <LF> in command line; lines end with <CR><LF>");
+    public static final Reply TEXT_LINE_TOO_LONG = new Reply(500, "5.5.2", "Message line longer than 1000 octets");
+    public static final Reply BARE_NEWLINE_IN_DATA = new Reply(554, "5.6.0",
+            "Message contains a bare <CR> or <LF>; lines end with <CR><LF>");
 }

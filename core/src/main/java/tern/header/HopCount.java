@@ -1,0 +1,59 @@
+package tern.header;
+
+/**
+ * Counts the Received fields of a message's header section: RFC 5321 6.3 loop detection.
+ * The count is of the fields the message arrived with (our own is not included); a message
+ * is refused when that count exceeds the configured maximum.
+ */
+public final class HopCount {
+    private HopCount() {
+    }
+
+    private static final byte[] RECEIVED = {'r', 'e', 'c', 'e', 'i', 'v', 'e', 'd'};
+
+    /**
+     * Received fields in the header section of {@code message[offset, offset+length)}: lines
+     * starting with "Received" (any case), optional blanks, then ":". Continuation lines
+     * are skipped; the header section ends at the first empty line.
+     */
+    public static int count(byte[] message, int offset, int length) {
+        int end = offset + length;
+        int count = 0;
+        int i = offset;
+        while (i < end) {
+            byte first = message[i];
+            if (first == '\r' || first == '\n') {
+                break; // the empty line: body follows
+            }
+            if (first != ' ' && first != '\t' && isReceived(message, i, end)) {
+                count++;
+            }
+            while (i < end && message[i] != '\n') {
+                i++;
+            }
+            i++;
+        }
+        return count;
+    }
+
+    /** Whether a message with {@code count} Received fields is refused under {@code maxHopCount}. */
+    public static boolean exceeds(int count, int maxHopCount) {
+        return count > maxHopCount;
+    }
+
+    private static boolean isReceived(byte[] m, int i, int end) {
+        if (end - i < RECEIVED.length + 1) {
+            return false;
+        }
+        for (int k = 0; k < RECEIVED.length; k++) {
+            if ((m[i + k] | 0x20) != RECEIVED[k]) {
+                return false;
+            }
+        }
+        int j = i + RECEIVED.length;
+        while (j < end && (m[j] == ' ' || m[j] == '\t')) {
+            j++;
+        }
+        return j < end && m[j] == ':';
+    }
+}
