@@ -22,7 +22,7 @@ final class QueueListing {
             sb.append(" next=").append(r.nextAttempt());
         }
         if (r.lastReply() != null) {
-            sb.append(" last=\\"").append(r.lastReply()).append('"');
+            sb.append(" last=\"").append(r.lastReply()).append('"');
         }
         return sb.toString();
     }
