@@ -76,4 +76,21 @@ public final class Replies {
     public static final Reply TEXT_LINE_TOO_LONG = new Reply(500, "5.5.2", "Message line longer than 1000 octets");
     public static final Reply BARE_NEWLINE_IN_DATA = new Reply(554, "5.6.0",
             "Message contains a bare <CR> or <LF>; lines end with <CR><LF>");
+
+    // Added with authentication (issue 5): RFC 4954 replies for AUTH, and the per-client limits.
+    public static final Reply AUTH_SUCCEEDED = new Reply(235, "2.7.0", "Authentication successful");
+    public static final Reply AUTH_FAILED = new Reply(535, "5.7.8", "Authentication credentials invalid");
+    public static final Reply AUTH_CANCELLED = new Reply(501, "5.0.0", "Authentication cancelled");
+    public static final Reply AUTH_BAD_BASE64 = new Reply(501, "5.5.2", "Cannot decode response: bad base64 or UTF-8");
+    public static final Reply AUTH_MECHANISM_UNKNOWN = new Reply(504, "5.5.4", "Unrecognized authentication type");
+    public static final Reply AUTH_ALREADY = new Reply(503, "5.5.1", "Already authenticated");
+    public static final Reply AUTH_NOT_DURING_MAIL = new Reply(503, "5.5.1", "AUTH not permitted during a mail transaction");
+    public static final Reply AUTH_REQUIRED = new Reply(530, "5.7.0", "Authentication required");
+    public static final Reply ENCRYPTION_REQUIRED = new Reply(538, "5.7.11",
+            "Encryption required for requested authentication mechanism");
+    public static final Reply AUTH_TEMPORARY_FAILURE = new Reply(454, "4.7.0", "Temporary authentication failure");
+    public static final Reply TOO_MANY_AUTH_FAILURES = new Reply(421, "4.7.0",
+            "Too many failed authentication attempts, closing transmission channel");
+    public static final Reply TOO_MANY_CONNECTIONS_FROM_ADDRESS = new Reply(421, "4.7.0",
+            "Too many connections from your address, try again later");
 }
