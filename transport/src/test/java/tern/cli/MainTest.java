@@ -132,7 +132,7 @@ class MainTest {
     @ValueSource(strings = {
             "serve", "journal tail --follow --json", "queue list", "queue show ID1", "queue retry ID1",
             "queue retry --all", "queue delete ID1", "route <postmaster@example.test>", "bench load -n 10",
-            "bench sink --port 2601", "user add a@b.example"})
+            "bench sink --port 2601"})
     void commandsWhoseMachineryIsMissingSayNotAvailableAndExit2(String line) throws IOException {
         Files.writeString(dir.resolve("ok.yaml"), "server: {fqdn: mx.example.test}\n");
         String[] words = line.split(" ");
