@@ -553,14 +553,7 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void queueReport(DeliveryStatusNotification dsn, Mailbox copyTo, Settings s, QueueId about) throws IOException {
-        Envelope envelope = dsn.envelope();
-        if (copyTo != null) {
-            var recipients = new ArrayList<>(envelope.recipients());
-            recipients.add(Recipient.of(copyTo));
-            envelope = new Envelope(envelope.id(), envelope.reversePath(), recipients, envelope.body(),
-                    envelope.smtpUtf8(), envelope.ret(), envelope.envId(), envelope.declaredSize(),
-                    envelope.clientAddress(), envelope.heloName(), envelope.arrival());
-        }
+        Envelope envelope = copyTo == null ? dsn.envelope() : withCopyTo(dsn.envelope(), copyTo);
         if (HopCount.count(dsn.message(), 0, dsn.message().length) > s.maxHopCount()) {
             // A report that itself looks like a loop is not sent anywhere.
             badmail.store(envelope, dsn.message(), "report about " + about + " exceeds the hop count limit of "
@@ -581,6 +574,15 @@ public final class QueueRunner implements AutoCloseable {
                 log.error("{}: could not journal the report about {}: {}", accepted.id(), about, error.toString());
             }
         });
+    }
+
+    /** The NDR's envelope with the administrator's copy (delivery.ndrCopyTo) as a second recipient. */
+    private static Envelope withCopyTo(Envelope envelope, Mailbox copyTo) {
+        var recipients = new ArrayList<>(envelope.recipients());
+        recipients.add(Recipient.of(copyTo));
+        return new Envelope(envelope.id(), envelope.reversePath(), recipients, envelope.body(),
+                envelope.smtpUtf8(), envelope.ret(), envelope.envId(), envelope.declaredSize(),
+                envelope.clientAddress(), envelope.heloName(), envelope.arrival());
     }
 
     private static String host(String relay) {
