@@ -107,7 +107,8 @@ public final class RemoteDelivery {
         for (MxHost host : hosts) {
             List<InetAddress> addresses;
             try {
-                addresses = await(dns.addresses(host.host()));
+                InetAddress literal = literal(host.host());
+                addresses = literal != null ? List.of(literal) : await(dns.addresses(host.host()));
             } catch (HostLookupException e) {
                 last = transientOf(e.failure().reply());
                 lastRelay = host.host();
@@ -152,6 +153,18 @@ public final class RemoteDelivery {
             }
         }
         return everyone(transaction, last, lastRelay);
+    }
+
+    /** The address when {@code host} is an IP address (a bracketed next hop): no lookup for it. */
+    private static InetAddress literal(String host) {
+        if (host.indexOf(':') < 0 && !Character.isDigit(host.charAt(host.length() - 1))) {
+            return null; // a name: not worth trying to parse as an address
+        }
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A server's 5xx greeting or a failed host lookup is no verdict on the message: try later. */

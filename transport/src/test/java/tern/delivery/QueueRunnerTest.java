@@ -1,0 +1,272 @@
+package tern.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tern.address.Mailbox;
+import tern.address.ReversePath;
+import tern.badmail.Badmail;
+import tern.client.ClientSettings;
+import tern.client.ConnectionCache;
+import tern.config.TernConfig;
+import tern.dns.MailDns;
+import tern.envelope.Body;
+import tern.envelope.Envelope;
+import tern.envelope.Recipient;
+import tern.journal.JournalEvent;
+import tern.maildir.Maildir;
+import tern.metrics.TernMetrics;
+import tern.queue.DeliveryPolicy;
+import tern.queue.QueueIdGenerator;
+import tern.queue.QueueState;
+import tern.route.Masquerade;
+import tern.route.Router;
+import tern.testing.Eventually;
+import tern.testing.MovableClock;
+import tern.testing.ScriptedSmtpServer;
+import tern.testing.TestDnsServer;
+
+/**
+ * The queue runner with a movable clock: the retry schedule, NDRs, delay notices and Badmail
+ * as the journal sees them, against a scripted remote server on loopback.
+ */
+class QueueRunnerTest {
+
+    static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+
+    @TempDir
+    Path data;
+
+    MovableClock clock = new MovableClock(T0);
+    List<JournalEvent> journal = new CopyOnWriteArrayList<>();
+    TestDnsServer dns;
+    MailDns resolver;
+    ConnectionCache cache;
+    QueueRunner runner;
+    HeldBodies bodies = new HeldBodies();
+    QueueIdGenerator ids = new QueueIdGenerator(clock);
+    TernMetrics metrics = new TernMetrics(clock);
+
+    @BeforeEach
+    void dns() throws Exception {
+        dns = TestDnsServer.start();
+        resolver = MailDns.builder(List.of(dns.address())).timeout(Duration.ofMillis(500)).build();
+        cache = new ConnectionCache(Duration.ofSeconds(30), 4, java.time.InstantSource.system());
+    }
+
+    @AfterEach
+    void stop() {
+        if (runner != null) {
+            runner.shutdown(Duration.ofSeconds(2));
+        }
+        cache.close();
+        resolver.close();
+        dns.close();
+        metrics.close();
+    }
+
+    /** A runner for local domain local.test, with far.test routed to {@code remotePort} on 127.0.0.2. */
+    private void startRunner(int remotePort, TernConfig.Retry retry) {
+        var defaults = TernConfig.defaults("mx.tern.test");
+        var delivery = new TernConfig.Delivery(retry, Duration.ofHours(12), Duration.ofDays(2),
+                TernConfig.Local.defaults(), 100, null, null, false, "postmaster@local.test", 25,
+                TernConfig.Connections.defaults(), TernConfig.OutboundTls.OFF, TernConfig.SmartHostAuth.NONE);
+        var config = new TernConfig(defaults.server(), new TernConfig.Domains(List.of("local.test")), defaults.relay(),
+                delivery, List.of(new TernConfig.Route("far.test", "[127.0.0.2]:" + remotePort)), defaults.dns(),
+                defaults.journal(), defaults.admin());
+        var settings = new ClientSettings("mx.tern.test", Duration.ofSeconds(2), TernConfig.OutboundTls.OFF, null, null);
+        var remote = new RemoteDelivery(resolver, cache, settings, settings, 25, Masquerade.of(config));
+        EventLog log = event -> {
+            journal.add(event);
+            return CompletableFuture.completedFuture(null);
+        };
+        runner = new QueueRunner(new QueueState(), clock, log, bodies, new LocalDelivery(new Maildir(data, "mx.tern.test")),
+                new Badmail(data), ids, metrics, 10, new QueueRunner.Settings(new Router(config),
+                new DeliveryPolicy(delivery, clock), remote, 10, "mx.tern.test", new Mailbox("postmaster", "local.test"), 100));
+        runner.start();
+    }
+
+    private JournalEvent.Accepted submit(ReversePath from, String... to) {
+        var envelope = new Envelope(ids.next(), from, Stream.of(to).map(QueueRunnerTest::rcpt).toList(),
+                Body.SEVEN_BIT, false, null, "env-42", -1, "127.0.0.1", "client.test", clock.instant());
+        byte[] message = ("Received: from client.test\r\nSubject: test\r\nMessage-ID: <m1@client.test>\r\n\r\nhello\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        var accepted = new JournalEvent.Accepted(envelope, message);
+        journal.add(accepted);
+        bodies.keep(envelope.id(), message);
+        runner.arrived(accepted);
+        return accepted;
+    }
+
+    private static Recipient rcpt(String address) {
+        int at = address.indexOf('@');
+        return Recipient.of(new Mailbox(address.substring(0, at), address.substring(at + 1)));
+    }
+
+    private static ReversePath sender(String address) {
+        int at = address.indexOf('@');
+        return ReversePath.of(new Mailbox(address.substring(0, at), address.substring(at + 1)));
+    }
+
+    private <T extends JournalEvent> List<T> events(Class<T> type) {
+        return journal.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static List<Path> files(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aLocalRecipientIsDeliveredToItsMaildirAndJournaledDelivered() throws Exception {
+        startRunner(9, TernConfig.Retry.defaults());
+        var accepted = submit(sender("a@far.test"), "bob@local.test");
+
+        Eventually.await("Delivered", () -> !events(JournalEvent.Delivered.class).isEmpty());
+
+        var delivered = events(JournalEvent.Delivered.class).getFirst();
+        assertThat(delivered.id()).isEqualTo(accepted.id());
+        assertThat(delivered.relay()).isEqualTo("local");
+        assertThat(files(data.resolve("drop/local.test/bob/new"))).hasSize(1);
+    }
+
+    @Test
+    void retriesAtTheFirstAndSecondIntervalsThenDeliversOnTheThirdAttempt() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .failFirst(ScriptedSmtpServer.Verb.RCPT, 2, "451 4.3.0 try later").start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            submit(sender("a@local.test"), "carol@far.test");
+
+            Eventually.await("first deferral", () -> events(JournalEvent.Deferred.class).size() == 1);
+            assertThat(events(JournalEvent.Deferred.class).getFirst().nextAttempt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+
+            clock.advance(Duration.ofMinutes(14));
+            runner.wake();
+            clock.advance(Duration.ofMinutes(1));
+            runner.wake();
+            Eventually.await("second deferral", () -> events(JournalEvent.Deferred.class).size() == 2);
+            var second = events(JournalEvent.Deferred.class).get(1);
+            assertThat(second.attempts()).isEqualTo(2);
+            assertThat(second.nextAttempt()).isEqualTo(T0.plus(Duration.ofMinutes(15 + 30)));
+
+            clock.set(second.nextAttempt());
+            runner.wake();
+            Eventually.await("delivery", () -> !events(JournalEvent.Delivered.class).isEmpty());
+            assertThat(remote.messages()).hasSize(1);
+            assertThat(remote.transactions().stream().map(t -> t.started()).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a550BouncesWithOneNonDeliveryReportToTheSendersMaildirAndACopyToTheAdministrator() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .rcpt("x@far.test", "550 5.1.1 no such user x")
+                .rcpt("y@far.test", "550 5.1.1 no such user y").start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            var original = submit(sender("alice@local.test"), "x@far.test", "y@far.test");
+
+            Eventually.await("NDR delivered", () -> files(data.resolve("drop/local.test/alice/new")).size() == 1);
+            Eventually.await("NDR copy delivered", () -> files(data.resolve("drop/local.test/postmaster/new")).size() == 1);
+
+            String ndr = Files.readString(files(data.resolve("drop/local.test/alice/new")).getFirst());
+            assertThat(ndr).contains("Return-Path: <>", "From: ", "MAILER-DAEMON@mx.tern.test",
+                    "Auto-Submitted: auto-replied", "report-type=delivery-status",
+                    "Reporting-MTA: dns; mx.tern.test", "Original-Envelope-Id: env-42",
+                    "Final-Recipient: rfc822; x@far.test", "Final-Recipient: rfc822; y@far.test",
+                    "Action: failed", "Status: 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 no such user x",
+                    "Remote-MTA: dns; 127.0.0.2");
+            var failed = events(JournalEvent.Failed.class).stream().filter(f -> f.id().equals(original.id())).toList();
+            assertThat(failed).hasSize(2);
+            long reports = events(JournalEvent.Accepted.class).stream().filter(a -> a.envelope().reversePath().isNull()).count();
+            assertThat(reports).as("one NDR for both recipients").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailedMessageFromTheNullReversePathGoesToBadmailNotBack() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2").rcpt("x@far.test", "550 5.1.1 gone").start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            var bounce = submit(ReversePath.NULL, "x@far.test");
+
+            Eventually.await("Badmailed", () -> !events(JournalEvent.Badmailed.class).isEmpty());
+
+            Path bad = data.resolve("badmail/" + bounce.id() + ".bad");
+            assertThat(bad).exists();
+            assertThat(Files.readString(data.resolve("badmail/" + bounce.id() + ".bdr"))).contains("550 5.1.1 gone");
+            assertThat(data.resolve("badmail/" + bounce.id() + ".bdp")).exists();
+            assertThat(events(JournalEvent.Accepted.class)).hasSize(1); // no NDR was queued
+        }
+    }
+
+    @Test
+    void theDelayNoticeIsSentOnceWhenARecipientWaitsLongerThanTheDelayNotificationTime() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .rcpt("slow@far.test", "451 4.4.1 not now").start()) {
+            startRunner(remote.port(), new TernConfig.Retry(Duration.ofHours(5), Duration.ofHours(5),
+                    Duration.ofHours(5), Duration.ofHours(5), 0));
+            submit(sender("alice@local.test"), "slow@far.test");
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                int n = attempt;
+                Eventually.await("deferral " + n, () -> events(JournalEvent.Deferred.class).size() == n);
+                clock.set(events(JournalEvent.Deferred.class).get(n - 1).nextAttempt());
+                runner.wake();
+            }
+            Eventually.await("fifth attempt", () -> events(JournalEvent.Deferred.class).size() == 5);
+
+            assertThat(events(JournalEvent.DelayNotified.class)).hasSize(1);
+            Eventually.await("delay DSN delivered", () -> files(data.resolve("drop/local.test/alice/new")).size() == 1);
+            String dsn = Files.readString(files(data.resolve("drop/local.test/alice/new")).getFirst());
+            assertThat(dsn).contains("Action: delayed", "Will-Retry-Until: ", "Final-Recipient: rfc822; slow@far.test");
+        }
+    }
+
+    @Test
+    void anOperatorRetryMakesADeferredRecipientDueNow() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .failFirst(ScriptedSmtpServer.Verb.RCPT, 1, "451 4.3.0 later").start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            var accepted = submit(sender("a@local.test"), "d@far.test");
+            Eventually.await("deferral", () -> events(JournalEvent.Deferred.class).size() == 1);
+
+            assertThat(runner.retry(accepted.id()).get()).isTrue();
+
+            Eventually.await("delivery", () -> !events(JournalEvent.Delivered.class).isEmpty());
+            assertThat(events(JournalEvent.RetryRequested.class)).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOperatorDeleteMovesTheMessageToBadmailAndOutOfTheQueue() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .rcpt("e@far.test", "451 4.3.0 later").start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            var accepted = submit(sender("a@local.test"), "e@far.test");
+            Eventually.await("deferral", () -> events(JournalEvent.Deferred.class).size() == 1);
+
+            assertThat(runner.delete(accepted.id()).get()).isTrue();
+
+            assertThat(events(JournalEvent.Badmailed.class)).singleElement()
+                    .satisfies(b -> assertThat(b.reason()).isEqualTo("deleted by operator"));
+            assertThat(Files.readString(data.resolve("badmail/" + accepted.id() + ".bdr"))).contains("deleted by operator");
+            assertThat(runner.ask(s -> s.isPending(accepted.id())).get()).isFalse();
+        }
+    }
+}
