@@ -1,0 +1,109 @@
+package tern.server;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpServer;
+import tern.config.TernConfig;
+import tern.queue.QueueIdGenerator;
+import tern.queue.Spool;
+
+/**
+ * The inbound ESMTP server: one Reactor Netty {@link TcpServer} per {@code server.listen}
+ * address, sharing one event-loop group (native epoll when it loads). Each connection gets
+ * an {@link SmtpSession}; messages go to the {@link Spool}, and 250 follows only once the
+ * spool says the message is stored.
+ */
+public final class SmtpServer {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
+
+    private final InboundContext context;
+    private final LoopResources loops;
+    private final List<DisposableServer> servers;
+
+    private SmtpServer(InboundContext context, LoopResources loops, List<DisposableServer> servers) {
+        this.context = context;
+        this.loops = loops;
+        this.servers = servers;
+    }
+
+    /** Binds every listener of {@code config.server().listen()}; port 0 picks a free port. */
+    public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
+        InboundContext context = new InboundContext(config, spool, ids, clock);
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        LoopResources loops = LoopResources.create("tern-smtp", 1, workers, true);
+        long idleMillis = config.server().idleTimeout().toMillis();
+        List<DisposableServer> bound = new ArrayList<>();
+        try {
+            for (TernConfig.Listener listener : config.server().listen()) {
+                DisposableServer server = TcpServer.create()
+                        .runOn(loops, true)
+                        .host(listener.host())
+                        .port(listener.port())
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        // In front of Reactor's bridge: the session consumes every byte itself (it
+                        // needs to switch between lines, DATA and BDAT chunks on the exact byte), and
+                        // Reactor's side only keeps the connection open until the session closes it.
+                        .doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+                                .addFirst("tern.smtp", new SmtpSession(context))
+                                .addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS)))
+                        .handle((in, out) -> Mono.never())
+                        .bindNow();
+                bound.add(server);
+                log.info("listening for SMTP on {} ({})", server.address(),
+                        LoopResources.hasNativeSupport() ? "native transport" : "NIO");
+            }
+        } catch (RuntimeException e) {
+            bound.forEach(DisposableServer::disposeNow);
+            loops.dispose();
+            throw e;
+        }
+        return new SmtpServer(context, loops, List.copyOf(bound));
+    }
+
+    public List<InetSocketAddress> boundAddresses() {
+        return servers.stream().map(s -> (InetSocketAddress) s.address()).toList();
+    }
+
+    /**
+     * Stops accepting connections, answers 421 4.3.2 to every session (a session with a
+     * message at the spool first gets that message's 250 or 452), then closes. Sessions still
+     * open when {@code grace} runs out are closed without a word.
+     */
+    public void shutdown(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        context.shuttingDown = true;
+        for (DisposableServer server : servers) {
+            server.dispose(); // closes the listening socket only; accepted connections stay
+        }
+        for (SmtpSession session : context.sessions) {
+            session.runOnLoop(session::shutdown);
+        }
+        while (!context.sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (SmtpSession session : context.sessions) {
+            session.forceClose();
+        }
+        long left = Math.max(0, deadline - System.nanoTime());
+        loops.disposeLater(Duration.ZERO, Duration.ofNanos(Math.max(left, TimeUnit.MILLISECONDS.toNanos(100))))
+                .block(Duration.ofSeconds(5).plus(grace));
+        log.info("SMTP server stopped");
+    }
+}

@@ -1,0 +1,780 @@
+package tern.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ByteProcessor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tern.address.Mailbox;
+import tern.envelope.Body;
+import tern.envelope.Envelope;
+import tern.envelope.Recipient;
+import tern.header.HopCount;
+import tern.header.ReceivedHeader;
+import tern.header.WithProtocol;
+import tern.queue.QueueId;
+import tern.smtp.Command;
+import tern.smtp.MailFrom;
+import tern.smtp.RcptTo;
+import tern.smtp.Replies;
+import tern.smtp.Reply;
+import tern.smtp.SmtpPhase;
+import tern.smtp.SmtpRejection;
+import tern.smtp.Verb;
+
+/**
+ * One inbound SMTP session: a state machine driven by the bytes the client sends.
+ *
+ * <p>Everything runs on the channel's event loop, in the order the bytes arrived, so with
+ * PIPELINING the replies leave in command order by construction. The one thing that waits
+ * is the spool commit at the end of a message: while it is in flight the session stops
+ * reading ({@code autoRead} off) and leaves any pipelined input in its buffer, and picks up
+ * where it stopped once the 250 (or 452) is written. Nothing here blocks the loop.
+ *
+ * <p>Line endings. Commands and message text end with CRLF and nothing else. A bare CR or
+ * LF never ends a line, so it can never end the data either: only CRLF "." CRLF does.
+ * A command line carrying one is refused with 500 5.5.2. A message carrying one is read to
+ * its real end and then refused with 554 5.6.0, never stored: normalising bare LF to CRLF
+ * (as some servers do) would hand a different message onward than the one a downstream
+ * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
+ * also what Postfix's {@code smtpd_forbid_bare_newline} does.
+ */
+final class SmtpSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
+    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
+    static final int MAX_COMMAND_LINE = 512;
+    /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
+    static final int MAX_TEXT_LINE = 998;
+
+    /** What the next input bytes are. */
+    private enum Input {
+        COMMAND,
+        /** Skipping the rest of a command line that was too long, up to its CRLF. */
+        LONG_LINE,
+        DATA,
+        CHUNK,
+        /** A message is with the spool; input waits in the buffer. */
+        COMMITTING,
+        CLOSED
+    }
+
+    /** Where DATA stands within a line: enough to find CRLF "." CRLF across reads. */
+    private enum DataState { LINE_START, IN_LINE, CR, DOT, DOT_CR }
+
+    private final InboundContext server;
+    private final MessageBuffer message = new MessageBuffer();
+    private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
+
+    private ChannelHandlerContext ctx;
+    private ByteBuf input;
+    private Input mode = Input.COMMAND;
+    private SmtpPhase phase = SmtpPhase.AWAITING_HELO;
+    private boolean counted;
+
+    private String clientAddress;
+    private boolean clientMayRelay;
+    private String heloName;
+    private boolean extended;
+
+    // The mail transaction.
+    private QueueId id;
+    private MailFrom mail;
+    private final LinkedHashMap<Mailbox, Recipient> recipients = new LinkedHashMap<>();
+    private Instant arrival;
+    private int headerLength;
+    private boolean tooLarge;
+    private boolean bareNewline;
+    private boolean lineTooLong;
+
+    private DataState dataState;
+    private int lineLength;
+    private boolean longLineSawCr;
+
+    private long chunkRemaining;
+    private boolean chunkLast;
+    private Reply chunkRefusal;
+
+    SmtpSession(InboundContext server) {
+        this.server = server;
+    }
+
+    // ---- channel events ------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.fireChannelActive(); // first: Reactor's bridge turns autoRead off there, begin() turns it back on
+        begin();
+    }
+
+    private void begin() {
+        if (counted) {
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetAddress address = remote.getAddress();
+        clientAddress = address.getHostAddress();
+        counted = true;
+        if (server.connections.incrementAndGet() > server.maxConnections) {
+            log.info("client={} refused: {} connections already", clientAddress, server.maxConnections);
+            replyAndClose(Replies.TOO_MANY_CONNECTIONS);
+            return;
+        }
+        server.sessions.add(this);
+        if (server.shuttingDown) {
+            replyAndClose(Replies.SHUTTING_DOWN);
+            return;
+        }
+        clientMayRelay = server.relay.mayRelay(address);
+        ctx.channel().config().setAutoRead(true);
+        reply(server.greeting);
+        ctx.flush();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (mode == Input.CLOSED) {
+            bytes.release();
+            return;
+        }
+        input = input == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), input, bytes);
+        process();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        mode = Input.CLOSED;
+        releaseInput();
+        if (counted) {
+            counted = false;
+            server.connections.decrementAndGet();
+        }
+        server.sessions.remove(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && mode != Input.COMMITTING && mode != Input.CLOSED) {
+            log.info("{}client={} idle timeout", idPrefix(), clientAddress);
+            replyAndClose(Replies.IDLE_TIMEOUT);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}client={} connection error: {}", idPrefix(), clientAddress, cause.toString());
+        mode = Input.CLOSED;
+        ctx.close();
+    }
+
+    /** Called on this session's event loop when the server shuts down. */
+    void shutdown() {
+        if (mode == Input.CLOSED || ctx == null) {
+            return;
+        }
+        if (mode == Input.COMMITTING) {
+            return; // committed() answers the message, then says 421 and closes
+        }
+        replyAndClose(Replies.SHUTTING_DOWN);
+    }
+
+    void runOnLoop(Runnable task) {
+        if (ctx != null) {
+            ctx.executor().execute(task);
+        }
+    }
+
+    void forceClose() {
+        if (ctx != null) {
+            ctx.channel().close();
+        }
+    }
+
+    // ---- the input loop --------------------------------------------------------------------
+
+    private void process() {
+        while (input != null && input.isReadable()) {
+            boolean more = switch (mode) {
+                case COMMAND -> readCommand();
+                case LONG_LINE -> skipLongLine();
+                case DATA -> readData();
+                case CHUNK -> readChunk();
+                case COMMITTING, CLOSED -> false;
+            };
+            if (!more) {
+                break;
+            }
+        }
+        if (input != null) {
+            if (!input.isReadable()) {
+                releaseInput();
+            } else if (mode != Input.CLOSED) {
+                input.discardSomeReadBytes();
+            } else {
+                releaseInput();
+            }
+        }
+    }
+
+    private void releaseInput() {
+        if (input != null) {
+            input.release();
+            input = null;
+        }
+    }
+
+    /** Reads one CRLF-terminated command line if it is all there. */
+    private boolean readCommand() {
+        ByteBuf b = input;
+        int start = b.readerIndex();
+        int available = b.readableBytes();
+        int limit = start + Math.min(available, MAX_COMMAND_LINE);
+        int lf = b.indexOf(start, limit, (byte) '\n');
+        while (lf >= 0 && (lf == start || b.getByte(lf - 1) != '\r')) {
+            lf = b.indexOf(lf + 1, limit, (byte) '\n'); // a bare LF is not a line end
+        }
+        if (lf < 0) {
+            if (available >= MAX_COMMAND_LINE) {
+                longLineSawCr = b.getByte(limit - 1) == '\r';
+                b.skipBytes(MAX_COMMAND_LINE);
+                mode = Input.LONG_LINE;
+                return true;
+            }
+            return false;
+        }
+        int length = lf - 1 - start;
+        b.getBytes(start, lineBytes, 0, length);
+        b.readerIndex(lf + 1);
+        boolean ascii = true;
+        for (int i = 0; i < length; i++) {
+            byte c = lineBytes[i];
+            if (c == '\r' || c == '\n') {
+                reply(Replies.BARE_NEWLINE_IN_COMMAND);
+                return true;
+            }
+            if (c < 0) {
+                ascii = false;
+            }
+        }
+        String line;
+        if (ascii) {
+            line = new String(lineBytes, 0, length, StandardCharsets.ISO_8859_1);
+        } else {
+            try {
+                line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(lineBytes, 0, length)).toString();
+            } catch (CharacterCodingException e) {
+                reply(Replies.SYNTAX_ERROR.withText("Command line is not valid UTF-8"));
+                return true;
+            }
+        }
+        handle(Command.parse(line));
+        return true;
+    }
+
+    private boolean skipLongLine() {
+        ByteBuf b = input;
+        int start = b.readerIndex();
+        int end = b.writerIndex();
+        if (longLineSawCr && b.getByte(start) == '\n') {
+            b.readerIndex(start + 1);
+            mode = Input.COMMAND;
+            reply(Replies.LINE_TOO_LONG);
+            return true;
+        }
+        int lf = b.indexOf(start, end, (byte) '\n');
+        while (lf >= 0 && (lf == start || b.getByte(lf - 1) != '\r')) {
+            lf = b.indexOf(lf + 1, end, (byte) '\n');
+        }
+        if (lf < 0) {
+            longLineSawCr = b.getByte(end - 1) == '\r';
+            b.readerIndex(end);
+            return false;
+        }
+        b.readerIndex(lf + 1);
+        mode = Input.COMMAND;
+        reply(Replies.LINE_TOO_LONG);
+        return true;
+    }
+
+    // ---- commands --------------------------------------------------------------------------
+
+    private void handle(Command command) {
+        if (server.shuttingDown) {
+            replyAndClose(Replies.SHUTTING_DOWN);
+            return;
+        }
+        Verb verb = command.verb();
+        if (verb == null) {
+            reply(Replies.UNKNOWN_COMMAND);
+            return;
+        }
+        Reply refusal = verb.refusalIn(phase);
+        if (refusal != null) {
+            if (verb == Verb.BDAT) {
+                discardChunk(command.argument(), refusal);
+            } else {
+                reply(refusal);
+            }
+            return;
+        }
+        String arg = command.argument();
+        switch (verb) {
+            case EHLO -> helo(arg, true);
+            case HELO -> helo(arg, false);
+            case MAIL -> mail(arg);
+            case RCPT -> rcpt(arg);
+            case DATA -> data(arg);
+            case BDAT -> bdat(arg);
+            case RSET -> {
+                endTransaction();
+                reply(Replies.RESET_OK);
+            }
+            case NOOP -> reply(Replies.NOOP_OK);
+            case QUIT -> replyAndClose(Replies.BYE);
+            case VRFY -> reply(arg.isEmpty() ? Replies.SYNTAX_ERROR.withText("Syntax: VRFY <address>") : Replies.VRFY_CANNOT);
+            case HELP -> reply(Replies.HELP);
+        }
+    }
+
+    private void helo(String arg, boolean ehlo) {
+        if (arg.isEmpty()) {
+            reply(Replies.SYNTAX_ERROR.withText(ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+            return;
+        }
+        int space = arg.indexOf(' ');
+        heloName = space < 0 ? arg : arg.substring(0, space);
+        extended = ehlo;
+        endTransaction(); // RFC 5321 4.1.4: EHLO resets like RSET
+        reply(ehlo ? server.ehloReply : server.heloReply);
+    }
+
+    private void mail(String arg) {
+        MailFrom parsed;
+        try {
+            parsed = MailFrom.parse(arg);
+        } catch (SmtpRejection e) {
+            reply(e.reply());
+            return;
+        }
+        if (parsed.declaredSize() > server.maxMessageSize) {
+            reply(Replies.MESSAGE_TOO_LARGE);
+            return;
+        }
+        mail = parsed;
+        id = server.ids.next();
+        phase = SmtpPhase.MAIL_GIVEN;
+        reply(Replies.SENDER_OK);
+    }
+
+    private void rcpt(String arg) {
+        Recipient recipient;
+        try {
+            recipient = RcptTo.parse(arg, mail.smtpUtf8(), server.postmasterDomain);
+        } catch (SmtpRejection e) {
+            reply(e.reply());
+            return;
+        }
+        if (!server.relay.accepts(recipient.address(), clientMayRelay)) {
+            log.info("{}: client={} rcpt=<{}> relay denied", id, clientAddress, recipient.address());
+            reply(Replies.RELAY_DENIED);
+            return;
+        }
+        if (recipients.containsKey(recipient.address())) {
+            reply(Replies.RECIPIENT_OK); // a duplicate is accepted and recorded once
+            return;
+        }
+        if (recipients.size() >= server.maxRecipients) {
+            reply(Replies.TOO_MANY_RECIPIENTS);
+            return;
+        }
+        recipients.put(recipient.address(), recipient);
+        phase = SmtpPhase.RCPT_GIVEN;
+        reply(Replies.RECIPIENT_OK);
+    }
+
+    private void data(String arg) {
+        if (!arg.isEmpty()) {
+            reply(Replies.SYNTAX_ERROR.withText("DATA takes no argument"));
+            return;
+        }
+        if (mail.body() == Body.BINARY_MIME) {
+            reply(Replies.BINARYMIME_NEEDS_BDAT); // RFC 3030 3
+            return;
+        }
+        startMessage();
+        dataState = DataState.LINE_START;
+        mode = Input.DATA;
+        reply(Replies.START_MAIL_INPUT);
+    }
+
+    private void bdat(String arg) {
+        long size = chunkSize(arg);
+        if (size < 0) {
+            reply(Replies.SYNTAX_ERROR.withText("Syntax: BDAT size [LAST]"));
+            return;
+        }
+        if (phase == SmtpPhase.RCPT_GIVEN) {
+            startMessage();
+            phase = SmtpPhase.CHUNKING;
+        }
+        chunkRemaining = size;
+        chunkLast = arg.indexOf(' ') > 0; // chunkSize() allowed nothing but LAST there
+        chunkRefusal = null;
+        mode = Input.CHUNK;
+        if (size == 0) {
+            endOfChunk();
+        }
+    }
+
+    /** A BDAT that is refused still sends its chunk; RFC 3030 2 says to read and drop it. */
+    private void discardChunk(String arg, Reply refusal) {
+        long size = chunkSize(arg);
+        if (size < 0) {
+            reply(Replies.SYNTAX_ERROR.withText("Syntax: BDAT size [LAST]"));
+            return;
+        }
+        chunkRemaining = size;
+        chunkLast = false;
+        chunkRefusal = refusal;
+        mode = Input.CHUNK;
+        if (size == 0) {
+            endOfChunk();
+        }
+    }
+
+    /** "size" or "size LAST"; -1 when malformed. */
+    private static long chunkSize(String arg) {
+        int space = arg.indexOf(' ');
+        String digits = space < 0 ? arg : arg.substring(0, space);
+        if (space >= 0 && !arg.substring(space + 1).trim().equalsIgnoreCase("LAST")) {
+            return -1;
+        }
+        if (digits.isEmpty() || digits.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    // ---- message content -----------------------------------------------------------------
+
+    private void startMessage() {
+        arrival = server.clock.instant();
+        message.clear();
+        List<Recipient> rcpts = List.copyOf(recipients.values());
+        WithProtocol with = WithProtocol.of(extended, false, false, mail.smtpUtf8());
+        message.append(ReceivedHeader.of(heloName, clientAddress, null, server.fqdn, with, id, rcpts, arrival).bytes());
+        headerLength = message.length();
+        dataState = DataState.IN_LINE;
+        tooLarge = false;
+        bareNewline = false;
+        lineTooLong = false;
+        lineLength = 0;
+    }
+
+    /** Consumes DATA bytes up to and including CRLF "." CRLF, unstuffing dots. */
+    private boolean readData() {
+        ByteBuf b = input;
+        int i = b.readerIndex();
+        int end = b.writerIndex();
+        while (i < end) {
+            switch (dataState) {
+                case LINE_START -> {
+                    lineLength = 0;
+                    if (b.getByte(i) == '.') {
+                        dataState = DataState.DOT;
+                        lineLength = 1;
+                        i++;
+                    } else {
+                        dataState = DataState.IN_LINE;
+                    }
+                }
+                case IN_LINE -> {
+                    int stop = b.forEachByte(i, end - i, ByteProcessor.FIND_CRLF);
+                    int runEnd = stop < 0 ? end : stop;
+                    content(b, i, runEnd - i);
+                    lineLength += runEnd - i;
+                    i = runEnd;
+                    if (stop >= 0) {
+                        if (b.getByte(stop) == '\r') {
+                            dataState = DataState.CR;
+                        } else {
+                            bareNewline = true; // a bare LF: not a line end, and the message is refused
+                        }
+                        i++;
+                    }
+                }
+                case CR -> {
+                    if (b.getByte(i) == '\n') {
+                        endOfLine();
+                        dataState = DataState.LINE_START;
+                        i++;
+                    } else {
+                        bareNewline = true; // a bare CR
+                        dataState = DataState.IN_LINE;
+                    }
+                }
+                case DOT -> {
+                    if (b.getByte(i) == '\r') {
+                        dataState = DataState.DOT_CR;
+                        i++;
+                    } else {
+                        dataState = DataState.IN_LINE; // RFC 5321 4.5.2: drop the first of a line's dots
+                    }
+                }
+                case DOT_CR -> {
+                    if (b.getByte(i) == '\n') {
+                        b.readerIndex(i + 1);
+                        mode = Input.COMMAND;
+                        finishMessage();
+                        return true;
+                    }
+                    bareNewline = true;
+                    dataState = DataState.IN_LINE;
+                }
+            }
+        }
+        b.readerIndex(end);
+        return false;
+    }
+
+    private void content(ByteBuf b, int index, int count) {
+        if (count == 0 || tooLarge || bareNewline || lineTooLong) {
+            return; // once refused, keep reading to the end but store nothing
+        }
+        if ((long) message.length() - headerLength + count > server.maxMessageSize) {
+            tooLarge = true;
+            return;
+        }
+        message.append(b, index, count);
+    }
+
+    private void endOfLine() {
+        if (lineLength > MAX_TEXT_LINE) {
+            lineTooLong = true;
+        }
+        if (tooLarge || bareNewline || lineTooLong) {
+            return;
+        }
+        if ((long) message.length() - headerLength + 2 > server.maxMessageSize) {
+            tooLarge = true;
+            return;
+        }
+        message.appendCrlf();
+    }
+
+    /**
+     * Consumes BDAT chunk bytes. Chunks are taken as they are (RFC 3030: no dot-stuffing);
+     * unless the body is BINARYMIME, their lines are checked like DATA lines.
+     */
+    private boolean readChunk() {
+        ByteBuf b = input;
+        int n = (int) Math.min(chunkRemaining, b.readableBytes());
+        int start = b.readerIndex();
+        if (chunkRefusal == null) {
+            chunkContent(b, start, n);
+        }
+        b.readerIndex(start + n);
+        chunkRemaining -= n;
+        if (chunkRemaining == 0) {
+            endOfChunk();
+            return true;
+        }
+        return false;
+    }
+
+    private void chunkContent(ByteBuf b, int start, int n) {
+        if (mail.body() != Body.BINARY_MIME) {
+            boolean sawCr = dataState == DataState.CR;
+            for (int i = start; i < start + n; i++) {
+                byte c = b.getByte(i);
+                if (sawCr) {
+                    if (c != '\n') {
+                        bareNewline = true;
+                    } else {
+                        if (lineLength > MAX_TEXT_LINE) {
+                            lineTooLong = true;
+                        }
+                        lineLength = -1;
+                    }
+                } else if (c == '\n') {
+                    bareNewline = true;
+                }
+                sawCr = c == '\r';
+                if (!sawCr) {
+                    lineLength++;
+                }
+            }
+            dataState = sawCr ? DataState.CR : DataState.IN_LINE;
+        }
+        content(b, start, n);
+    }
+
+    private void endOfChunk() {
+        mode = Input.COMMAND;
+        if (chunkRefusal != null) {
+            Reply refusal = chunkRefusal;
+            chunkRefusal = null;
+            reply(refusal);
+            return;
+        }
+        if (tooLarge) {
+            // RFC 3030 2: a failed chunk fails the transaction; later chunks meet 503 and are dropped.
+            reply(Replies.MESSAGE_TOO_LARGE);
+            endTransaction();
+            return;
+        }
+        if (chunkLast) {
+            if (dataState == DataState.CR && mail.body() != Body.BINARY_MIME) {
+                bareNewline = true; // the message ended on a CR
+            }
+            finishMessage();
+            return;
+        }
+        reply(Replies.CHUNK_RECEIVED.withText(chunkReceivedText()));
+    }
+
+    private String chunkReceivedText() {
+        return "Ok, " + (message.length() - headerLength) + " octets received";
+    }
+
+    // ---- the end of a message ----------------------------------------------------------------
+
+    private void finishMessage() {
+        Reply refusal = tooLarge ? Replies.MESSAGE_TOO_LARGE
+                : bareNewline ? Replies.BARE_NEWLINE_IN_DATA
+                : lineTooLong ? Replies.TEXT_LINE_TOO_LONG
+                : null;
+        if (refusal == null) {
+            int hops = HopCount.count(message.array(), headerLength, message.length() - headerLength);
+            if (HopCount.exceeds(hops, server.maxHopCount)) {
+                refusal = Replies.TOO_MANY_HOPS;
+            }
+        }
+        if (refusal != null) {
+            log.info("{}: client={} message refused: {}", id, clientAddress, refusal);
+            reply(refusal);
+            endTransaction();
+            return;
+        }
+        commit();
+    }
+
+    private void commit() {
+        QueueId queueId = id;
+        Envelope envelope = new Envelope(queueId, mail.reversePath(), List.copyOf(recipients.values()), mail.body(),
+                mail.smtpUtf8(), mail.ret(), mail.envId(), mail.declaredSize(), clientAddress, heloName, arrival);
+        byte[] bytes = message.copy();
+        endTransaction();
+        mode = Input.COMMITTING;
+        ctx.channel().config().setAutoRead(false);
+        CompletionStage<Void> stored;
+        try {
+            stored = server.spool.accept(envelope, bytes);
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        // Always hop back through the event loop, also when the stage is already complete,
+        // so that committed() never runs inside process() further up this stack.
+        stored.whenComplete((ok, failure) -> {
+            try {
+                ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
+            } catch (RejectedExecutionException e) {
+                log.warn("{}: stored, but the session was gone before it could answer", envelope.id());
+            }
+        });
+    }
+
+    private void committed(Envelope envelope, int size, Throwable failure) {
+        if (mode == Input.CLOSED) {
+            return;
+        }
+        mode = Input.COMMAND;
+        if (failure == null) {
+            log.info("{}: client={} from=<{}> size={} nrcpt={} queued", envelope.id(), clientAddress,
+                    envelope.reversePath(), size, envelope.recipients().size());
+            reply(Replies.QUEUED.withText("Ok: queued as " + envelope.id()));
+        } else {
+            log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());
+            reply(Replies.JOURNAL_UNAVAILABLE);
+        }
+        if (server.shuttingDown) {
+            replyAndClose(Replies.SHUTTING_DOWN);
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        process();
+        ctx.flush();
+    }
+
+    private void endTransaction() {
+        id = null;
+        mail = null;
+        recipients.clear();
+        message.release();
+        phase = heloName == null ? SmtpPhase.AWAITING_HELO : SmtpPhase.READY;
+    }
+
+    // ---- output -------------------------------------------------------------------------------
+
+    /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
+    private void reply(Reply reply) {
+        String wire = reply.wire();
+        ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
+        ByteBufUtil.writeUtf8(out, wire);
+        ctx.write(out);
+    }
+
+    private void replyAndClose(Reply reply) {
+        reply(reply);
+        mode = Input.CLOSED;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private String idPrefix() {
+        return id == null ? "" : id + ": ";
+    }
+}
