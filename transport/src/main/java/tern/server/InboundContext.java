@@ -32,11 +32,31 @@ final class InboundContext {
     final Reply ehloReply;
     final Reply heloReply;
 
-    final AtomicInteger connections = new AtomicInteger();
-    final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
-    volatile boolean shuttingDown;
+    final AtomicInteger connections;
+    final Set<SmtpSession> sessions;
+    /** Shared by every generation of settings: a shutdown reaches sessions started before a reload. */
+    final java.util.concurrent.atomic.AtomicBoolean stopping;
+
+    boolean shuttingDown() {
+        return stopping.get();
+    }
 
     InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
+        this(config, spool, ids, clock, new AtomicInteger(), ConcurrentHashMap.newKeySet(),
+                new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    /** The settings of a reloaded configuration, over the same connections and sessions. */
+    InboundContext reconfigured(TernConfig config) {
+        return new InboundContext(config, spool, ids, clock, connections, sessions, stopping);
+    }
+
+    private InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock,
+                           AtomicInteger connections, Set<SmtpSession> sessions,
+                           java.util.concurrent.atomic.AtomicBoolean stopping) {
+        this.stopping = stopping;
+        this.connections = connections;
+        this.sessions = sessions;
         TernConfig.Server server = config.server();
         this.fqdn = server.fqdn();
         this.maxMessageSize = server.maxMessageSize();

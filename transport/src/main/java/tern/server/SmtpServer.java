@@ -28,21 +28,37 @@ public final class SmtpServer {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
 
-    private final InboundContext context;
+    /** Replaced on reload; each session keeps the settings it started with. */
+    private volatile InboundContext context;
     private final LoopResources loops;
-    private final List<DisposableServer> servers;
 
-    private SmtpServer(InboundContext context, LoopResources loops, List<DisposableServer> servers) {
+
+    private SmtpServer(InboundContext context, LoopResources loops) {
         this.context = context;
         this.loops = loops;
-        this.servers = servers;
     }
+
+    private volatile List<DisposableServer> servers = List.of();
 
     /** Binds every listener of {@code config.server().listen()}; port 0 picks a free port. */
     public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
-        InboundContext context = new InboundContext(config, spool, ids, clock);
-        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-        LoopResources loops = LoopResources.create("tern-smtp", 1, workers, true);
+        var server = new SmtpServer(new InboundContext(config, spool, ids, clock),
+                LoopResources.create("tern-smtp", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), true));
+        server.bind(config);
+        return server;
+    }
+
+    /**
+     * New limits, relay rules and names for the sessions that start from now on; sessions
+     * already open finish with the settings they started with. Listen addresses and the
+     * idle timeout stay as they were until a restart.
+     */
+    public void reconfigure(TernConfig config) {
+        context = context.reconfigured(config);
+    }
+
+    private void bind(TernConfig config) {
+        LoopResources loops = this.loops;
         long idleMillis = config.server().idleTimeout().toMillis();
         List<DisposableServer> bound = new ArrayList<>();
         try {
@@ -69,7 +85,7 @@ public final class SmtpServer {
             loops.dispose();
             throw e;
         }
-        return new SmtpServer(context, loops, List.copyOf(bound));
+        servers = List.copyOf(bound);
     }
 
     public List<InetSocketAddress> boundAddresses() {
@@ -83,7 +99,7 @@ public final class SmtpServer {
      */
     public void shutdown(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        context.shuttingDown = true;
+        context.stopping.set(true);
         for (DisposableServer server : servers) {
             server.dispose(); // closes the listening socket only; accepted connections stay
         }

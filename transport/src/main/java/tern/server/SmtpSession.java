@@ -145,7 +145,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         server.sessions.add(this);
-        if (server.shuttingDown) {
+        if (server.shuttingDown()) {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
@@ -335,7 +335,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     // ---- commands --------------------------------------------------------------------------
 
     private void handle(Command command) {
-        if (server.shuttingDown) {
+        if (server.shuttingDown()) {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
@@ -741,7 +741,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());
             reply(Replies.JOURNAL_UNAVAILABLE);
         }
-        if (server.shuttingDown) {
+        if (server.shuttingDown()) {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
