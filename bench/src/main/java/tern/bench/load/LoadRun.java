@@ -177,7 +177,7 @@ public final class LoadRun {
 
     private static void backOff(int failures) {
         try {
-            Thread.sleep(Math.min(1000, 25L << Math.min(failures, 6)));
+            Thread.sleep(Math.min(250, 25L << Math.min(failures, 6)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -225,13 +225,13 @@ public final class LoadRun {
                 lastAcked = acked;
                 lastNanos = now;
                 String line = String.format(Locale.ROOT,
-                        "\r%s sent %,d/%,d  acked %,d  errors %,d  %,.0f msgs/s  p50 %s  p99 %s  %ds   ",
-                        phase.isEmpty() ? "" : "[" + phase + "]", stats.started.sum(), phaseMessages, acked,
+                        "\r%ssent %,d/%,d  acked %,d  errors %,d  %,.0f msgs/s  p50 %s  p99 %s  %ds   ",
+                        phase.isEmpty() ? "" : "[" + phase + "] ", stats.started.sum(), phaseMessages, acked,
                         stats.failed.sum(), rate,
                         h.getTotalCount() == 0 ? "-" : LoadSummary.millis(h.getValueAtPercentile(50)),
                         h.getTotalCount() == 0 ? "-" : LoadSummary.millis(h.getValueAtPercentile(99)),
                         (now - start) / 1_000_000_000L);
-                progressOut.print(line.charAt(1) == ' ' ? "\r" + line.substring(2) : line);
+                progressOut.print(line);
                 progressOut.flush();
             }
         } catch (InterruptedException e) {

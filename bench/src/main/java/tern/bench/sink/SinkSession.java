@@ -223,7 +223,9 @@ final class SinkSession implements Runnable {
             if (in.atLineStart() && in.complete() && in.length() == 1 && in.buffer()[in.start()] == '.') {
                 break;
             }
-            size += in.length() + (in.complete() ? 2 : 0);
+            // count the message as stored: without the stuffed dot, with the CRLF
+            size += in.length() + (in.complete() ? 2 : 0)
+                    - (in.atLineStart() && in.length() > 0 && in.buffer()[in.start()] == '.' ? 1 : 0);
         }
         Rule r = rules.has(Stage.DATA) ? rules.decide(Stage.DATA, null, recipientAddresses, transaction) : null;
         boolean keepGoing = true;

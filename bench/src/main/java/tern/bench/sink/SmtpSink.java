@@ -77,7 +77,7 @@ public final class SmtpSink implements Closeable {
         long intervalNanos = options.interval().toNanos();
         long lastLine = System.nanoTime();
         long lastMessages = 0;
-        long printedMessages = -1;
+        long printedMessages = 0;
         try {
             while (!closed) {
                 Thread.sleep(100);
