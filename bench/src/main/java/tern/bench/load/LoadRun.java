@@ -82,6 +82,7 @@ public final class LoadRun {
         AtomicLong next = new AtomicLong();
         long start = System.nanoTime();
         stats.firstStartNanos.set(start);
+        stats.startEpochMillis = System.currentTimeMillis();
         int workers = (int) Math.min(options.connections(), count);
         List<Thread> threads = new ArrayList<>(workers);
         for (int w = 0; w < workers; w++) {

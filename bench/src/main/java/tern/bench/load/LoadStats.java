@@ -20,6 +20,7 @@ final class LoadStats {
     final LongAdder failed = new LongAdder();
     final LongAdder connections = new LongAdder();
     final AtomicLong firstStartNanos = new AtomicLong();
+    volatile long startEpochMillis;
     final AtomicLong lastReplyNanos = new AtomicLong();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Recorder recorder = new Recorder(3);

@@ -8,6 +8,7 @@ import org.HdrHistogram.Histogram;
  * The figures of a measured run: throughput, latency from the final dot to its reply,
  * and the errors grouped by reply code and stage.
  *
+ * @param startEpochMillis wall-clock time the measured run began (side-by-side.sh measures end-to-end from it)
  * @param latencyMicros every acknowledged message's dot-to-reply time, in microseconds
  * @param errors        count per "code enhanced-code at stage" or "connection: ..." key
  * @param abortReason   why the run stopped early, or null
@@ -21,13 +22,14 @@ public record LoadSummary(
         long failed,
         long connections,
         long elapsedNanos,
+        long startEpochMillis,
         Histogram latencyMicros,
         Map<String, Long> errors,
         String abortReason) {
 
     static LoadSummary of(LoadOptions o, TestMessages m, LoadStats s, long elapsedNanos, String abortReason) {
         return new LoadSummary(o, m.messageSize(), m.wireSize(), s.started.sum(), s.acknowledged.sum(),
-                s.failed.sum(), s.connections.sum(), elapsedNanos, s.total(), s.errors(), abortReason);
+                s.failed.sum(), s.connections.sum(), elapsedNanos, s.startEpochMillis, s.total(), s.errors(), abortReason);
     }
 
     /** Acknowledged messages per second, first MAIL to last reply. */
@@ -111,6 +113,7 @@ public record LoadSummary(
         sb.append("\"failed\":").append(failed).append(',');
         sb.append("\"not_acknowledged\":").append(unacknowledged()).append(',');
         sb.append("\"connections_opened\":").append(connections).append(',');
+        sb.append("\"start_epoch_ms\":").append(startEpochMillis).append(',');
         sb.append("\"elapsed_s\":").append(num(elapsedNanos / 1e9)).append(',');
         sb.append("\"msgs_per_s\":").append(num(messagesPerSecond())).append(',');
         sb.append("\"latency_ms\":{");
