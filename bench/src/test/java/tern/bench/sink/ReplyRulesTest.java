@@ -77,6 +77,15 @@ class ReplyRulesTest {
     }
 
     @Test
+    void theExampleScriptOfTheReadmeParses() throws Exception {
+        ReplyRules rules = ReplyRules.load(java.nio.file.Path.of("scripts/example.rules"));
+        assertThat(rules.rules()).hasSize(6);
+        assertThat(rules.decide(Stage.RCPT, "x@bad.test", null, 5).reply().wire()).isEqualTo("550 5.1.1 no such user\r\n");
+        assertThat(rules.decide(Stage.DATA, null, List.of("a@ok.test"), 2).reply().code()).isEqualTo(451);
+        assertThat(rules.decide(Stage.DATA, null, List.of("a@drop.test"), 3).drops()).isTrue();
+    }
+
+    @Test
     void mistakesNameTheLine() {
         assertThatThrownBy(() -> ReplyRules.parse("rcpt *@bad.test 550\nbogus 451"))
                 .hasMessageContaining("line 2").hasMessageContaining("unknown stage");
