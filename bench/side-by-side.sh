@@ -105,6 +105,7 @@ cleanup() {
   postfix_stop
   for g in "${STARTED_PGIDS[@]}"; do stop_group "$g"; done
   STARTED_PGIDS=()
+  for g in "$CGROUP_BASE"/tern-sbs.$$.*; do [ -d "$g" ] && cgroup_remove "$g"; done
   if [ "$KEEP" = 1 ]; then log "scratch kept: $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
