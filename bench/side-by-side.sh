@@ -7,7 +7,7 @@
 # a warm-up, waits until the sink has it all, then measures one run:
 #   accept msgs/s   the load tool's figure: messages acknowledged / (first MAIL .. last 250)
 #   e2e msgs/s      N / (first message sent .. the sink counted all N)
-#   CPU ms/msg      user+sys CPU of the MTA's whole process tree during the run / N
+#   CPU ms/msg      user+sys CPU of the whole MTA (cpuacct cgroup, else its /proc process tree) / N
 #   peak RSS, PSS   sampled 4x/s over the MTA's process tree during the run (RSS summed)
 # and prints a markdown table with the Tern/Postfix ratios. Everything on 127.0.0.1.
 #
@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
     --in-netns) IN_NETNS=1;;
     --keep) KEEP=1;;
     --build) BUILD=1;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0;;
     *) echo "unknown option: $1 (--help)" >&2; exit 2;;
   esac
   shift
