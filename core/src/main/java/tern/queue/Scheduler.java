@@ -24,22 +24,24 @@ import java.util.Optional;
  * <p>Why this shape: a queue may hold a million pending recipients, and an object per entry
  * (a {@code PriorityQueue} of records plus a {@code HashMap} to find them again) costs around
  * 100 bytes each and a pointer chase per comparison. Here an entry is a <em>slot</em> number
- * into parallel arrays; its due time and its links share 16 bytes of one array, so touching
- * an entry is touching one cache line. A single heap over a million entries was still too
+ * into parallel arrays; its due time, its hash and where it sits share 16 bytes of one array,
+ * and its message id and recipient two neighbouring references, so touching an entry is
+ * touching two cache lines. A single heap over a million entries was still too
  * slow (about ten cache misses and as many position updates per poll), so entries are kept
  * in three places by due time, in the manner of a timing wheel:
  * <ul>
  * <li>the <em>near</em> heap: everything due up to the end of the current tick (a tick is
  *     1.024 s), ordered exactly; it holds tens of entries, so its sifts stay in cache;</li>
- * <li>the <em>wheel</em>: one unordered, doubly linked bucket per tick for the next 18.6
- *     hours; a schedule is a push onto a bucket and a cancel an unlink, both O(1); when the
- *     near heap runs empty, the next non-empty bucket (found with a bitmap) moves into it;</li>
+ * <li>the <em>wheel</em>: one unordered bucket (an array of slots) per tick for the next
+ *     18.6 hours; a schedule appends to a bucket and a cancel swaps in the bucket's last
+ *     slot, both O(1); when the near heap runs empty, the next non-empty bucket (found with a
+ *     bitmap) moves into it, reading slots in a row rather than chasing links;</li>
  * <li>the <em>far</em> heap: the rest, moved into the wheel as it comes within reach.</li>
  * </ul>
  * Which of the three holds an entry follows from its tick and the current tick alone, so no
  * entry records where it is. An open-addressing table of (hash, slot) pairs finds a
  * (message, recipient) pair for {@link #reschedule} and {@link #cancel} without touching the
- * entries it probes past. About 41 bytes per entry, no allocation per schedule. The id and
+ * entries it probes past. About 46 bytes per entry, and no allocation per schedule beyond a bucket's array now and then. The id and
  * recipient strings are the caller's own objects, only referenced.
  */
 public final class Scheduler {
@@ -62,15 +64,13 @@ public final class Scheduler {
     private static final int WHEEL_BITS = 16;
     private static final int WHEEL = 1 << WHEEL_BITS;
     private static final int WHEEL_MASK = WHEEL - 1;
-    /** Links and bucket heads hold slot + 1, so that 0 (a new array's value) is "none". */
-    private static final int NONE = 0;
+    private static final long LOW = 0xFFFF_FFFFL;
 
     // Entries, by slot: entry[2 * slot] is the due time in epoch milliseconds; entry[2 * slot + 1]
-    // is, in a wheel bucket, (next + 1) << 32 | (previous + 1); in a heap, the position there;
-    // for a free slot, the next free slot.
+    // is hash << 32 | where: the position in its heap or its bucket, or for a free slot the next
+    // free slot. ref[2 * slot] is its message id, ref[2 * slot + 1] its recipient.
     private long[] entry;
-    private QueueId[] slotId;
-    private String[] slotRecipient;
+    private Object[] ref;
     private int freeSlot = FREE_END;
     private int slotsInUse; // high-water mark of slots ever handed out
     private int size;
@@ -82,9 +82,12 @@ public final class Scheduler {
     private long current;
     private final DueHeap near = new DueHeap(INITIAL_CAPACITY);
     private final DueHeap far = new DueHeap(INITIAL_CAPACITY);
-    private final int[] bucketHead = new int[WHEEL];
+    private final int[][] bucket = new int[WHEEL][]; // null when empty
+    private final int[] bucketSize = new int[WHEEL]; // apart from the arrays: the ones ahead stay in cache
     private final long[] occupied = new long[WHEEL >>> 6]; // a bit per non-empty bucket
     private int inWheel;
+    @SuppressWarnings("unused")
+    private long loaded; // keeps the JIT from dropping the loads that warm a bucket's table lines
 
     public Scheduler() {
         this(INITIAL_CAPACITY);
@@ -94,8 +97,7 @@ public final class Scheduler {
     public Scheduler(int expected) {
         int capacity = Math.max(INITIAL_CAPACITY, expected);
         entry = new long[2 * capacity];
-        slotId = new QueueId[capacity];
-        slotRecipient = new String[capacity];
+        ref = new Object[2 * capacity];
         table = new long[tableSizeFor(capacity)];
     }
 
@@ -118,7 +120,7 @@ public final class Scheduler {
             slot = (int) table[index] - 1;
             take(slot);
         } else {
-            slot = allocateSlot(id, recipient);
+            slot = allocateSlot(id, recipient, hash);
             insertIntoTable(slot, hash);
         }
         put(slot, dueMillis);
@@ -183,9 +185,9 @@ public final class Scheduler {
         while (taken < max && fillNear() && near.minDue() <= nowMillis) {
             int slot = near.removeMin();
             size--;
-            QueueId id = slotId[slot];
-            String recipient = slotRecipient[slot];
-            removeFromTable(tableIndexOfSlot(slot, hash(id, recipient)));
+            QueueId id = (QueueId) ref[2 * slot];
+            String recipient = (String) ref[2 * slot + 1];
+            removeFromTable(tableIndexOfSlot(slot));
             freeSlot(slot);
             taken++;
 
@@ -284,11 +286,11 @@ public final class Scheduler {
         long dueMillis = entry[2 * slot];
         long ahead = tick(dueMillis) - current;
         if (ahead <= 0) {
-            near.removeAt((int) entry[2 * slot + 1]);
+            near.removeAt(where(slot));
         } else if (ahead < WHEEL) {
             removeFromBucket(slot, (int) tick(dueMillis) & WHEEL_MASK);
         } else {
-            far.removeAt((int) entry[2 * slot + 1]);
+            far.removeAt(where(slot));
         }
         size--;
     }
@@ -321,49 +323,69 @@ public final class Scheduler {
         return true;
     }
 
-    private void addToBucket(int slot, int bucket) {
-        int head = bucketHead[bucket];
-        entry[2 * slot + 1] = (long) head << 32; // next: the old head; previous: none
-        if (head == NONE) {
-            occupied[bucket >>> 6] |= 1L << bucket;
-        } else {
-            int i = 2 * (head - 1) + 1;
-            entry[i] = (entry[i] & 0xFFFF_FFFF_0000_0000L) | (slot + 1);
+    private int where(int slot) {
+        return (int) entry[2 * slot + 1];
+    }
+
+    private void setWhere(int slot, int where) {
+        int i = 2 * slot + 1;
+        entry[i] = (entry[i] & ~LOW) | (where & LOW);
+    }
+
+    private void addToBucket(int slot, int b) {
+        int[] slots = bucket[b];
+        int n = bucketSize[b];
+        if (slots == null) {
+            slots = bucket[b] = new int[8];
+            occupied[b >>> 6] |= 1L << b;
+        } else if (n == slots.length) {
+            slots = bucket[b] = Arrays.copyOf(slots, 2 * n);
         }
-        bucketHead[bucket] = slot + 1;
+        slots[n] = slot;
+        bucketSize[b] = n + 1;
+        setWhere(slot, n);
         inWheel++;
     }
 
-    private void removeFromBucket(int slot, int bucket) {
-        long link = entry[2 * slot + 1];
-        int next = (int) (link >>> 32);
-        int previous = (int) link;
-        if (previous == NONE) {
-            bucketHead[bucket] = next;
-            if (next == NONE) {
-                occupied[bucket >>> 6] &= ~(1L << bucket);
-            }
-        } else {
-            int i = 2 * (previous - 1) + 1;
-            entry[i] = ((long) next << 32) | (entry[i] & 0xFFFF_FFFFL);
+    private void removeFromBucket(int slot, int b) {
+        int[] slots = bucket[b];
+        int last = bucketSize[b] - 1;
+        int at = where(slot);
+        if (at != last) {
+            int moved = slots[last];
+            slots[at] = moved;
+            setWhere(moved, at);
         }
-        if (next != NONE) {
-            int i = 2 * (next - 1) + 1;
-            entry[i] = (entry[i] & 0xFFFF_FFFF_0000_0000L) | (previous & 0xFFFF_FFFFL);
+        bucketSize[b] = last;
+        if (last == 0) {
+            bucket[b] = null; // an empty tick keeps no array: most ticks are empty most of the time
+            occupied[b >>> 6] &= ~(1L << b);
         }
         inWheel--;
     }
 
-    private void emptyBucketIntoNear(int bucket) {
-        int e = bucketHead[bucket];
-        bucketHead[bucket] = NONE;
-        occupied[bucket >>> 6] &= ~(1L << bucket);
-        while (e != NONE) {
-            int slot = e - 1;
-            e = (int) (entry[2 * slot + 1] >>> 32); // read before the heap overwrites the link
+    private void emptyBucketIntoNear(int b) {
+        int[] slots = bucket[b];
+        int n = bucketSize[b];
+        bucket[b] = null;
+        bucketSize[b] = 0;
+        occupied[b >>> 6] &= ~(1L << b);
+        long[] t = table;
+        int mask = t.length - 1;
+        long touched = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = slots[i];
+            // Each of these slots will be polled soon, and its poll needs its references and its
+            // table line. Loaded here, in a loop whose loads do not depend on each other, their
+            // cache misses overlap instead of coming one at a time, poll after poll.
+            if (ref[2 * slot] == null) {
+                throw new IllegalStateException("scheduled slot " + slot + " has no message");
+            }
+            touched += t[(int) (entry[2 * slot + 1] >>> 32) & mask];
             near.add(slot, entry[2 * slot]);
-            inWheel--;
         }
+        loaded = touched;
+        inWheel -= n;
     }
 
     /** The first non-empty bucket at or cyclically after {@code from}; the wheel must not be empty. */
@@ -412,6 +434,11 @@ public final class Scheduler {
 
         void removeAt(int pos) {
             int last = --size;
+            if (last < dues.length >>> 2 && dues.length > 1024) {
+                // After a replay or a leap of the clock a heap may have held much: give it back.
+                dues = Arrays.copyOf(dues, dues.length >>> 1);
+                slots = Arrays.copyOf(slots, dues.length);
+            }
             if (pos == last) {
                 return;
             }
@@ -437,12 +464,12 @@ public final class Scheduler {
                 d[pos] = parentDue;
                 int parentSlot = s[parent];
                 s[pos] = parentSlot;
-                e[2 * parentSlot + 1] = pos;
+                e[2 * parentSlot + 1] = (e[2 * parentSlot + 1] & ~LOW) | pos;
                 pos = parent;
             }
             d[pos] = due;
             s[pos] = slot;
-            e[2 * slot + 1] = pos;
+            e[2 * slot + 1] = (e[2 * slot + 1] & ~LOW) | pos;
         }
 
         private void siftDown(int pos, long due, int slot) {
@@ -470,39 +497,39 @@ public final class Scheduler {
                 d[pos] = minDue;
                 int minSlot = s[min];
                 s[pos] = minSlot;
-                e[2 * minSlot + 1] = pos;
+                e[2 * minSlot + 1] = (e[2 * minSlot + 1] & ~LOW) | pos;
                 pos = min;
             }
             d[pos] = due;
             s[pos] = slot;
-            e[2 * slot + 1] = pos;
+            e[2 * slot + 1] = (e[2 * slot + 1] & ~LOW) | pos;
         }
     }
 
     // ---- slots
 
-    private int allocateSlot(QueueId id, String recipient) {
+    private int allocateSlot(QueueId id, String recipient, int hash) {
         int slot;
         if (freeSlot != FREE_END) {
             slot = freeSlot;
-            freeSlot = (int) entry[2 * slot + 1];
+            freeSlot = where(slot);
         } else {
-            if (slotsInUse == slotId.length) {
-                int capacity = grow(slotId.length);
+            if (2 * slotsInUse == ref.length) {
+                int capacity = grow(slotsInUse);
                 entry = Arrays.copyOf(entry, 2 * capacity);
-                slotId = Arrays.copyOf(slotId, capacity);
-                slotRecipient = Arrays.copyOf(slotRecipient, capacity);
+                ref = Arrays.copyOf(ref, 2 * capacity);
             }
             slot = slotsInUse++;
         }
-        slotId[slot] = id;
-        slotRecipient[slot] = recipient;
+        ref[2 * slot] = id;
+        ref[2 * slot + 1] = recipient;
+        entry[2 * slot + 1] = (long) hash << 32;
         return slot;
     }
 
     private void freeSlot(int slot) {
-        slotId[slot] = null; // let finished messages be collected
-        slotRecipient[slot] = null;
+        ref[2 * slot] = null; // let finished messages be collected
+        ref[2 * slot + 1] = null;
         entry[2 * slot + 1] = freeSlot;
         freeSlot = slot;
     }
@@ -530,15 +557,16 @@ public final class Scheduler {
     }
 
     private boolean sameRecipient(int slot, QueueId id, String recipient) {
-        QueueId otherId = slotId[slot];
-        String otherRecipient = slotRecipient[slot];
+        Object otherId = ref[2 * slot];
+        Object otherRecipient = ref[2 * slot + 1];
         return (otherId == id || otherId.equals(id))
                 && (otherRecipient == recipient || otherRecipient.equals(recipient));
     }
 
-    private int tableIndexOfSlot(int slot, int hash) {
+    private int tableIndexOfSlot(int slot) {
         long[] t = table;
         int mask = t.length - 1;
+        int hash = (int) (entry[2 * slot + 1] >>> 32);
         long wanted = ((long) hash << 32) | (slot + 1);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             if (t[i] == wanted) {
