@@ -78,7 +78,8 @@ public final class Scheduler {
     // Open addressing with linear probing: hash << 32 | (slot + 1), 0 = empty. Kept at most half full.
     private long[] table;
 
-    // The near heap holds ticks <= current, the wheel current < tick < current + WHEEL, the far heap the rest.
+    // The near heap holds ticks <= current, the wheel current < tick < current + WHEEL, the far
+    // heap the rest. The current tick only moves back while the near heap is empty (see put).
     private long current;
     private final DueHeap near = new DueHeap(INITIAL_CAPACITY);
     private final DueHeap far = new DueHeap(INITIAL_CAPACITY);
@@ -86,6 +87,7 @@ public final class Scheduler {
     private final int[] bucketSize = new int[WHEEL]; // apart from the arrays: the ones ahead stay in cache
     private final long[] occupied = new long[WHEEL >>> 6]; // a bit per non-empty bucket
     private int inWheel;
+    private long wheelHigh; // while the wheel holds entries: no tick there is later
     @SuppressWarnings("unused")
     private long loaded; // keeps the JIT from dropping the loads that warm a bucket's table lines
 
@@ -263,8 +265,13 @@ public final class Scheduler {
     /** Schedules a slot that is nowhere yet. */
     private void put(int slot, long dueMillis) {
         entry[2 * slot] = dueMillis;
-        if (size == 0) {
-            current = tick(dueMillis); // nothing anywhere: the wheel may start over from here
+        long t = tick(dueMillis);
+        if (size == 0 || t <= current && near.size == 0 && (inWheel == 0 || wheelHigh - t < WHEEL - 1)) {
+            // Before the current tick, an entry would go to the near heap. While that is empty
+            // and the wheel's entries stay within reach, move the wheel's window back instead:
+            // else a journal replay (arrival times, then retry times, in no order) or a clock
+            // set back would pile thousands into the near heap, where every sift costs misses.
+            current = t - 1;
         }
         place(slot, dueMillis);
         size++;
@@ -275,7 +282,9 @@ public final class Scheduler {
         if (ahead <= 0) {
             near.add(slot, dueMillis);
         } else if (ahead < WHEEL) {
-            addToBucket(slot, (int) tick(dueMillis) & WHEEL_MASK);
+            long t = tick(dueMillis);
+            wheelHigh = inWheel == 0 ? t : Math.max(wheelHigh, t);
+            addToBucket(slot, (int) t & WHEEL_MASK);
         } else {
             far.add(slot, dueMillis);
         }
@@ -339,7 +348,7 @@ public final class Scheduler {
             slots = bucket[b] = new int[8];
             occupied[b >>> 6] |= 1L << b;
         } else if (n == slots.length) {
-            slots = bucket[b] = Arrays.copyOf(slots, 2 * n);
+            slots = bucket[b] = Arrays.copyOf(slots, grow(n));
         }
         slots[n] = slot;
         bucketSize[b] = n + 1;

@@ -253,6 +253,23 @@ class SchedulerTest {
     }
 
     @Test
+    void workScheduledHoursBeforeTheRestStillComesOutInDueOrder() {
+        // A journal replay schedules in no order: most of a day ahead, now, and hours ago. The
+        // earlier work must not jump the later or be jumped by it.
+        scheduler.schedule(A, "a@x", T0.plus(Duration.ofHours(18)));
+        scheduler.schedule(B, "b@x", T0);
+        scheduler.schedule(C, "c@x", T0.minus(Duration.ofHours(10)));
+
+        assertThat(scheduler.nextDue()).contains(T0.minus(Duration.ofHours(10)));
+        assertThat(scheduler.pollDue(T0.plus(Duration.ofHours(2)), 10))
+                .containsExactly(new DueWork(C, List.of("c@x")), new DueWork(B, List.of("b@x")));
+        assertThat(scheduler.reschedule(A, "a@x", T0.plus(Duration.ofHours(17)))).isTrue();
+        assertThat(scheduler.pollDue(T0.plus(Duration.ofHours(17)).minusMillis(1), 10)).isEmpty();
+        assertThat(scheduler.pollDue(T0.plus(Duration.ofHours(17)), 10)).containsExactly(new DueWork(A, List.of("a@x")));
+        assertThat(scheduler.isEmpty()).isTrue();
+    }
+
+    @Test
     void afterARestartOverdueWorkIsSpreadOverAWindowInsteadOfFiringAtOnce() {
         Instant down = T0;
         for (int i = 0; i < 1000; i++) {
