@@ -26,23 +26,25 @@ import java.util.Optional;
  * 100 bytes each and a pointer chase per comparison. Here an entry is a <em>slot</em> number
  * into parallel arrays; its due time, its hash and where it sits share 16 bytes of one array,
  * and its message id and recipient two neighbouring references, so touching an entry is
- * touching two cache lines. A single heap over a million entries was still too
- * slow (about ten cache misses and as many position updates per poll), so entries are kept
- * in three places by due time, in the manner of a timing wheel:
+ * touching two cache lines. A single heap over a million entries was still too slow (about
+ * ten cache misses and as many position updates per poll: 0.5-0.9 M polls a second), so
+ * entries are kept in three places by due time, in the manner of a timing wheel:
  * <ul>
  * <li>the <em>near</em> heap: everything due up to the end of the current tick (a tick is
- *     1.024 s), ordered exactly; it holds tens of entries, so its sifts stay in cache;</li>
+ *     2.048 s), ordered exactly; it holds about a hundred entries, so its sifts stay in cache;</li>
  * <li>the <em>wheel</em>: one unordered bucket (an array of slots) per tick for the next
- *     18.6 hours; a schedule appends to a bucket and a cancel swaps in the bucket's last
+ *     37.3 hours; a schedule appends to a bucket and a cancel swaps in the bucket's last
  *     slot, both O(1); when the near heap runs empty, the next non-empty bucket (found with a
  *     bitmap) moves into it, reading slots in a row rather than chasing links;</li>
  * <li>the <em>far</em> heap: the rest, moved into the wheel as it comes within reach.</li>
  * </ul>
- * Which of the three holds an entry follows from its tick and the current tick alone, so no
- * entry records where it is. An open-addressing table of (hash, slot) pairs finds a
+ * Which of the three holds an entry follows from its tick and the current tick alone, so an
+ * entry records only its position there. The wheel costs a fixed half megabyte per scheduler
+ * (there is one per queue). An open-addressing table of (hash, slot) pairs finds a
  * (message, recipient) pair for {@link #reschedule} and {@link #cancel} without touching the
- * entries it probes past. About 46 bytes per entry, and no allocation per schedule beyond a bucket's array now and then. The id and
- * recipient strings are the caller's own objects, only referenced.
+ * entries it probes past. About 46 bytes per entry, and no allocation per schedule beyond a
+ * bucket's array now and then. The id and recipient strings are the caller's own objects,
+ * only referenced.
  */
 public final class Scheduler {
 
@@ -58,9 +60,9 @@ public final class Scheduler {
 
     private static final int INITIAL_CAPACITY = 64;
     private static final int FREE_END = -1;
-    /** A tick is 2^10 ms: fine enough that a bucket holds tens of entries of a big queue. */
-    private static final int TICK_SHIFT = 10;
-    /** 2^16 ticks of 1.024 s reach 18.6 hours ahead, past the longest usual retry interval. */
+    /** A tick is 2^11 ms: a big queue's bucket holds about a hundred entries, enough to overlap their misses. */
+    private static final int TICK_SHIFT = 11;
+    /** 2^16 ticks of 2.048 s reach 37.3 hours ahead, well past the longest usual retry interval. */
     private static final int WHEEL_BITS = 16;
     private static final int WHEEL = 1 << WHEEL_BITS;
     private static final int WHEEL_MASK = WHEEL - 1;
