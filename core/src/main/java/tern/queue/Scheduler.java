@@ -87,6 +87,10 @@ public final class Scheduler {
     private final DueHeap far = new DueHeap(INITIAL_CAPACITY);
     private final int[][] bucket = new int[WHEEL][]; // null when empty
     private final int[] bucketSize = new int[WHEEL]; // apart from the arrays: the ones ahead stay in cache
+    // Emptied bucket arrays, for the next ticks to fill: a tick's array freshly allocated among
+    // the caller's garbage would spread the wheel over the young generation, a TLB miss per append.
+    private final int[][] spare = new int[256][];
+    private int spares;
     private final long[] occupied = new long[WHEEL >>> 6]; // a bit per non-empty bucket
     private int inWheel;
     private long wheelHigh; // while the wheel holds entries: no tick there is later
@@ -347,7 +351,7 @@ public final class Scheduler {
         int[] slots = bucket[b];
         int n = bucketSize[b];
         if (slots == null) {
-            slots = bucket[b] = new int[8];
+            slots = bucket[b] = spares > 0 ? spare[--spares] : new int[8];
             occupied[b >>> 6] |= 1L << b;
         } else if (n == slots.length) {
             slots = bucket[b] = Arrays.copyOf(slots, grow(n));
@@ -371,6 +375,7 @@ public final class Scheduler {
         if (last == 0) {
             bucket[b] = null; // an empty tick keeps no array: most ticks are empty most of the time
             occupied[b >>> 6] &= ~(1L << b);
+            keepSpare(slots);
         }
         inWheel--;
     }
@@ -397,6 +402,13 @@ public final class Scheduler {
         }
         loaded = touched;
         inWheel -= n;
+        keepSpare(slots);
+    }
+
+    private void keepSpare(int[] slots) {
+        if (spares < spare.length) {
+            spare[spares++] = slots;
+        }
     }
 
     /** The first non-empty bucket at or cyclically after {@code from}; the wheel must not be empty. */
