@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -165,6 +166,107 @@ class SchedulerTest {
             assertThat(scheduler.nextDue().map(Instant::toEpochMilli).orElse(null))
                     .isEqualTo(byDue.isEmpty() ? null : byDue.firstKey());
         }
+    }
+
+    @Test
+    void dueTimesDaysApartAndInThePastAgreeWithATreeMapToTheMillisecond() {
+        // Due times from an hour ago to three days ahead (past the wheel's 37.3 hours) and a
+        // clock that sometimes leaps hours: entries move between the near heap, the wheel and the
+        // far heap, the wheel wraps around, and still nothing comes out early, late or twice.
+        var random = new Random(7);
+        TreeMap<Long, String> byDue = new TreeMap<>();
+        Map<String, Long> dueOf = new HashMap<>();
+        Set<Long> usedDues = new HashSet<>();
+        long now = T0.toEpochMilli();
+        for (int op = 0; op < 100_000; op++) {
+            int k = random.nextInt(5_000);
+            QueueId id = new QueueId("M" + (k / 2));
+            String rcpt = "r" + (k % 2) + "@x";
+            String key = id.value() + "|" + rcpt;
+            int choice = random.nextInt(20);
+            if (choice < 10) {
+                long due;
+                do {
+                    due = now - 3_600_000L + (long) (random.nextDouble() * 76 * 3_600_000L);
+                } while (!usedDues.add(due));
+                Long old = dueOf.put(key, due);
+                if (old != null) {
+                    byDue.remove(old);
+                }
+                byDue.put(due, key);
+                if (random.nextBoolean() || old == null) {
+                    scheduler.schedule(id, rcpt, Instant.ofEpochMilli(due));
+                } else {
+                    assertThat(scheduler.reschedule(id, rcpt, Instant.ofEpochMilli(due))).isTrue();
+                }
+            } else if (choice < 13) {
+                Long old = dueOf.remove(key);
+                if (old != null) {
+                    byDue.remove(old);
+                }
+                assertThat(scheduler.cancel(id, rcpt)).isEqualTo(old != null);
+            } else if (choice < 14) {
+                assertThat(scheduler.dueTime(id, rcpt).map(Instant::toEpochMilli)).isEqualTo(Optional.ofNullable(dueOf.get(key)));
+            } else {
+                now += choice == 19 ? random.nextInt(6 * 3_600_000) : random.nextInt(120_000);
+                int max = 1 + random.nextInt(choice == 19 ? 5_000 : 20);
+                List<String> expected = new ArrayList<>();
+                while (expected.size() < max && !byDue.isEmpty() && byDue.firstKey() <= now) {
+                    var first = byDue.pollFirstEntry();
+                    dueOf.remove(first.getValue());
+                    expected.add(first.getValue());
+                }
+                List<String> polled = new ArrayList<>();
+                for (DueWork w : scheduler.pollDue(Instant.ofEpochMilli(now), max)) {
+                    for (String r : w.recipients()) {
+                        polled.add(w.id().value() + "|" + r);
+                    }
+                }
+                assertThat(polled).containsExactlyInAnyOrderElementsOf(expected);
+            }
+            assertThat(scheduler.size()).isEqualTo(byDue.size());
+            assertThat(scheduler.nextDue().map(Instant::toEpochMilli).orElse(null))
+                    .isEqualTo(byDue.isEmpty() ? null : byDue.firstKey());
+        }
+    }
+
+    @Test
+    void aRecipientDueDaysAheadIsNeitherLostNorReturnedEarly() {
+        Instant inFiveDays = T0.plus(Duration.ofDays(5));
+        scheduler.schedule(A, "a@x", inFiveDays);
+        scheduler.schedule(B, "b@x", T0.plusSeconds(1));
+        scheduler.schedule(C, "c@x", T0.plus(Duration.ofDays(2)));
+
+        assertThat(scheduler.pollDue(T0.plusSeconds(1), 10)).containsExactly(new DueWork(B, List.of("b@x")));
+        assertThat(scheduler.nextDue()).contains(T0.plus(Duration.ofDays(2)));
+        assertThat(scheduler.reschedule(C, "c@x", T0.plus(Duration.ofDays(6)))).isTrue();
+        assertThat(scheduler.nextDue()).contains(inFiveDays);
+        assertThat(scheduler.pollDue(inFiveDays.minusMillis(1), 10)).isEmpty();
+        assertThat(scheduler.pollDue(inFiveDays, 10)).containsExactly(new DueWork(A, List.of("a@x")));
+        // Scheduling into the past of a wheel that has moved on: due at once, not lost.
+        scheduler.schedule(B, "b@x", T0);
+        assertThat(scheduler.nextDue()).contains(T0);
+        assertThat(scheduler.pollDue(inFiveDays, 10)).containsExactly(new DueWork(B, List.of("b@x")));
+        assertThat(scheduler.cancel(C, "c@x")).isTrue();
+        assertThat(scheduler.isEmpty()).isTrue();
+        assertThat(scheduler.nextDue()).isEmpty();
+    }
+
+    @Test
+    void workScheduledHoursBeforeTheRestStillComesOutInDueOrder() {
+        // A journal replay schedules in no order: more than a day ahead, now, and hours ago. The
+        // earlier work must not jump the later or be jumped by it.
+        scheduler.schedule(A, "a@x", T0.plus(Duration.ofHours(30)));
+        scheduler.schedule(B, "b@x", T0);
+        scheduler.schedule(C, "c@x", T0.minus(Duration.ofHours(10)));
+
+        assertThat(scheduler.nextDue()).contains(T0.minus(Duration.ofHours(10)));
+        assertThat(scheduler.pollDue(T0.plus(Duration.ofHours(2)), 10))
+                .containsExactly(new DueWork(C, List.of("c@x")), new DueWork(B, List.of("b@x")));
+        assertThat(scheduler.reschedule(A, "a@x", T0.plus(Duration.ofHours(17)))).isTrue();
+        assertThat(scheduler.pollDue(T0.plus(Duration.ofHours(17)).minusMillis(1), 10)).isEmpty();
+        assertThat(scheduler.pollDue(T0.plus(Duration.ofHours(17)), 10)).containsExactly(new DueWork(A, List.of("a@x")));
+        assertThat(scheduler.isEmpty()).isTrue();
     }
 
     @Test
