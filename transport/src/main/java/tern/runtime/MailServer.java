@@ -53,7 +53,7 @@ public final class MailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("tern.server");
     /** After a restart, mail that fell due while we were down is spread over up to this long. */
-    private static final Duration RESTART_SPREAD = Duration.ofMinutes(5);
+    private static final Duration RESTART_SPREAD = Duration.ofMinutes(1);
     private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
 
     private final TernConfig config;

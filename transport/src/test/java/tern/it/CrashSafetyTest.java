@@ -77,9 +77,10 @@ class CrashSafetyTest {
 
         try (TernProcess again = TernProcess.serve(config, port, dir.resolve("second.log"))) {
             Path maildir = data.resolve("drop/local.test/keeper/new");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // Replayed work is spread out after a restart (Scheduler.spreadOverdue), so this takes a while.
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             Map<String, byte[]> delivered = new HashMap<>();
-            while (delivered.size() < acknowledged.size() && System.nanoTime() < deadline) {
+            while (!delivered.keySet().containsAll(acknowledged.keySet()) && System.nanoTime() < deadline) {
                 delivered = byTestId(maildir);
                 Thread.sleep(100);
             }
