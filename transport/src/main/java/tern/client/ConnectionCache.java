@@ -20,13 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * count borrowed connections as its own.
  *
  * <p>An idle connection is kept at most {@code maxIdle} (servers drop idle clients after
- * a few minutes; 30 s wastes little). On borrow it is proven alive with NOOP: one round
- * trip, far cheaper than connect + EHLO + TLS, and it catches a server that closed it.
- * Network I/O (NOOP, QUIT) happens outside the lock.
+ * a few minutes; 30 s wastes little). On borrow, one idle for {@link #PROBE_AFTER} or
+ * longer is proven alive with NOOP: one round trip, far cheaper than connect + EHLO + TLS,
+ * and it catches a server that closed it. One that was released a moment ago (the usual
+ * case under load, where a NOOP per message cost a quarter of the round trips) is only
+ * checked for a 421 or other unasked input; if it turns out dead at MAIL anyway, the
+ * caller retries on a fresh connection. Network I/O (NOOP, QUIT) happens outside the lock.
  */
 public final class ConnectionCache implements AutoCloseable {
     private record Idle(SmtpConnection connection, Instant since) {
     }
+
+    /** Idle at least this long, a connection is asked (NOOP) before it is lent again. */
+    public static final Duration PROBE_AFTER = Duration.ofSeconds(2);
 
     private final Duration maxIdle;
     private final int maxIdlePerHost;
@@ -43,7 +49,16 @@ public final class ConnectionCache implements AutoCloseable {
 
     /** 30 s idle, 10 per host, the system clock. */
     public static ConnectionCache withDefaults() {
-        return new ConnectionCache(Duration.ofSeconds(30), 10, InstantSource.system());
+        return withDefaults(10);
+    }
+
+    /**
+     * 30 s idle, {@code maxIdlePerHost} per host, the system clock. Give it the per-destination
+     * connection limit: a cache smaller than the workers that use a host at once closes and
+     * reopens connections all the time under load.
+     */
+    public static ConnectionCache withDefaults(int maxIdlePerHost) {
+        return new ConnectionCache(Duration.ofSeconds(30), maxIdlePerHost, InstantSource.system());
     }
 
     /** A live idle connection to {@code nextHop}, most recently used first; empty if none. */
@@ -74,11 +89,16 @@ public final class ConnectionCache implements AutoCloseable {
             if (candidate == null) {
                 return Optional.empty();
             }
-            if (candidate.connection().isAlive()) {
+            boolean fresh = now().isBefore(candidate.since().plus(PROBE_AFTER));
+            if (fresh ? candidate.connection().looksAlive() : candidate.connection().isAlive()) {
                 return Optional.of(candidate.connection());
             }
             candidate.connection().close();
         }
+    }
+
+    private Instant now() {
+        return clock.instant();
     }
 
     /** Gives a connection back after use; a broken one, or one too many, is closed instead. */

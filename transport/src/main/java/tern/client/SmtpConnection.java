@@ -270,16 +270,19 @@ public final class SmtpConnection implements AutoCloseable {
         Reply mailReply;
         Reply[] rcptReplies = new Reply[rcpts.size()];
         if (extensions.pipelining()) {
-            // RFC 2920: MAIL and every RCPT in one write, the replies read in order
+            // RFC 2920: MAIL, every RCPT and DATA in one write, the replies read in order: one
+            // round trip instead of two before the message goes out.
             write(mail);
             for (Recipient r : rcpts) {
                 write(rcptCommand(r));
             }
+            write("DATA");
             flush(SmtpException.Stage.MAIL);
             mailReply = read(SmtpException.Stage.MAIL);
             for (int i = 0; i < rcptReplies.length; i++) {
                 rcptReplies[i] = read(SmtpException.Stage.RCPT);
             }
+            return pipelinedData(t, mailReply, rcptReplies, read(SmtpException.Stage.DATA));
         } else {
             mailReply = command(mail, SmtpException.Stage.MAIL);
             if (mailReply.code() == 250) {
@@ -321,6 +324,49 @@ public final class SmtpConnection implements AutoCloseable {
             results.add(new RecipientResult(rcpts.get(i), accepted ? dataReply : r));
         }
         return new TransactionResult(results, dataReply);
+    }
+
+    /**
+     * The rest of a pipelined transaction once the reply to DATA is in. RFC 2920 3.1: a server
+     * that says 354 although no recipient was accepted gets an empty message (a lone dot),
+     * whose reply means nothing; a refused DATA is followed by RSET, as without pipelining,
+     * so the next transaction starts clean.
+     */
+    private TransactionResult pipelinedData(Transaction t, Reply mailReply, Reply[] rcptReplies, Reply dataReply)
+            throws IOException {
+        List<Recipient> rcpts = t.recipients();
+        boolean anyAccepted = false;
+        for (Reply r : rcptReplies) {
+            anyAccepted |= r.code() == 250 || r.code() == 251;
+        }
+        boolean send = mailReply.code() == 250 && anyAccepted;
+        List<RecipientResult> results = new ArrayList<>(rcpts.size());
+        if (dataReply.code() == 354) {
+            if (send) {
+                DotStuffing.write(t.message(), out);
+            } else {
+                write(".");
+            }
+            flush(SmtpException.Stage.MESSAGE);
+            Reply afterDot = read(SmtpException.Stage.MESSAGE);
+            if (send) {
+                dataReply = afterDot;
+            }
+        } else {
+            reset();
+        }
+        if (mailReply.code() != 250) {
+            for (Recipient r : rcpts) {
+                results.add(new RecipientResult(r, mailReply));
+            }
+            return new TransactionResult(results, null);
+        }
+        for (int i = 0; i < rcptReplies.length; i++) {
+            Reply r = rcptReplies[i];
+            boolean accepted = r.code() == 250 || r.code() == 251;
+            results.add(new RecipientResult(rcpts.get(i), accepted && send ? dataReply : r));
+        }
+        return new TransactionResult(results, send ? dataReply : null);
     }
 
     private String mailCommand(Transaction t, long size, boolean eightBit) {
@@ -403,6 +449,26 @@ public final class SmtpConnection implements AutoCloseable {
         try {
             Reply r = command("NOOP", SmtpException.Stage.RESET);
             if (r.code() == 250) {
+                return true;
+            }
+        } catch (IOException e) {
+            // fall through: dead
+        }
+        broken = true;
+        return false;
+    }
+
+    /**
+     * Without a round trip: not broken, and the peer has sent nothing unasked (a server
+     * that drops an idle client usually says 421 first). For a connection idle a moment
+     * only; {@link #isAlive} asks the peer.
+     */
+    public boolean looksAlive() {
+        if (!isUsable()) {
+            return false;
+        }
+        try {
+            if (in.available() == 0) {
                 return true;
             }
         } catch (IOException e) {

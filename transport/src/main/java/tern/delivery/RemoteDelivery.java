@@ -120,10 +120,23 @@ public final class RemoteDelivery {
                 SmtpConnection connection = null;
                 try {
                     connection = connections.borrow(peer).orElse(null);
-                    if (connection == null) {
+                    boolean reused = connection != null;
+                    if (!reused) {
                         connection = SmtpConnection.open(peer, settings);
                     }
-                    TransactionResult result = connection.send(transaction);
+                    TransactionResult result;
+                    try {
+                        result = connection.send(transaction);
+                    } catch (SmtpException e) {
+                        if (!reused || !diedBeforeAnyReply(e)) {
+                            throw e;
+                        }
+                        // A cached connection the server had closed unseen: nothing was
+                        // delivered on it, so the message goes again on a fresh one.
+                        connection.close();
+                        connection = SmtpConnection.open(peer, settings);
+                        result = connection.send(transaction);
+                    }
                     boolean dsn = connection.extensions().dsn();
                     connections.release(connection);
                     connection = null;
@@ -153,6 +166,11 @@ public final class RemoteDelivery {
             }
         }
         return everyone(transaction, last, lastRelay);
+    }
+
+    /** The connection broke before the peer answered MAIL: the transaction never started. */
+    private static boolean diedBeforeAnyReply(SmtpException e) {
+        return e.stage() == SmtpException.Stage.MAIL && !e.fromPeer();
     }
 
     /** The address when {@code host} is an IP address (a bracketed next hop): no lookup for it. */

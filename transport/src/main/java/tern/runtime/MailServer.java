@@ -97,7 +97,7 @@ public final class MailServer implements AutoCloseable {
             ids.continueAfter(replayed.highestId());
         }
         this.dns = MailDns.forServing(config.dns());
-        this.connections = ConnectionCache.withDefaults();
+        this.connections = ConnectionCache.withDefaults(config.delivery().connections().perDomain());
         Path dropRoot = dataDir;
         this.runner = new QueueRunner(state, clock, journal::append, bodies,
                 new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,

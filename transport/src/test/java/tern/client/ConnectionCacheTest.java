@@ -27,12 +27,31 @@ class ConnectionCacheTest {
     }
 
     @Test
-    void aReleasedConnectionIsLentAgainAfterANoop() throws Exception {
+    void aConnectionReleasedAMomentAgoIsLentAgainWithoutANoop() throws Exception {
         try (var server = ScriptedSmtpServer.builder().start();
              var cache = new ConnectionCache(Duration.ofSeconds(30), 10, clock)) {
             SmtpConnection c = SmtpConnection.open(server.address(), SETTINGS);
             c.send(message());
             cache.release(c);
+
+            SmtpConnection again = cache.borrow(server.address()).orElseThrow();
+            again.send(message());
+
+            assertThat(again).isSameAs(c);
+            assertThat(server.messages()).hasSize(2);
+            assertThat(server.commandLines(1)).doesNotContain("NOOP");
+            cache.release(again);
+        }
+    }
+
+    @Test
+    void aConnectionIdleForSecondsIsLentAgainAfterANoop() throws Exception {
+        try (var server = ScriptedSmtpServer.builder().start();
+             var cache = new ConnectionCache(Duration.ofSeconds(30), 10, clock)) {
+            SmtpConnection c = SmtpConnection.open(server.address(), SETTINGS);
+            c.send(message());
+            cache.release(c);
+            now.set(now.get().plus(ConnectionCache.PROBE_AFTER));
 
             SmtpConnection again = cache.borrow(server.address()).orElseThrow();
             again.send(message());
@@ -64,6 +83,7 @@ class ConnectionCacheTest {
         try (var server = ScriptedSmtpServer.builder().reply(ScriptedSmtpServer.Verb.NOOP, "421 4.4.2 Idle too long").start();
              var cache = new ConnectionCache(Duration.ofSeconds(30), 10, clock)) {
             cache.release(SmtpConnection.open(server.address(), SETTINGS));
+            now.set(now.get().plus(ConnectionCache.PROBE_AFTER));
 
             assertThat(cache.borrow(server.address())).isEmpty();
         }

@@ -78,15 +78,18 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void pipeliningSendsMailAndAllRcptsInOneWrite() throws Exception {
+    void pipeliningSendsMailAllRcptsAndDataInOneWrite() throws Exception {
         try (var server = ScriptedSmtpServer.builder().start();
              var c = SmtpConnection.open(server.address(), PLAIN)) {
             c.send(transaction(MESSAGE, "a@example.test", "b@example.test"));
 
             var mail = server.commands().stream().filter(x -> x.line().startsWith("MAIL")).findFirst().orElseThrow();
             var lastRcpt = server.commands().stream().filter(x -> x.line().startsWith("RCPT")).reduce((a, b) -> b).orElseThrow();
+            var data = server.commands().stream().filter(x -> x.line().equals("DATA")).findFirst().orElseThrow();
             assertThat(mail.moreWaiting()).as("RCPTs arrived with MAIL").isTrue();
-            assertThat(lastRcpt.moreWaiting()).isFalse();
+            assertThat(lastRcpt.moreWaiting()).as("DATA arrived with the RCPTs (RFC 2920 3.1)").isTrue();
+            assertThat(data.moreWaiting()).isFalse();
+            assertThat(server.messages()).hasSize(1);
         }
     }
 
@@ -116,13 +119,29 @@ class SmtpConnectionTest {
 
     @Test
     void whenEveryRecipientIsRefusedTheClientResetsAndSendsNoData() throws Exception {
-        try (var server = ScriptedSmtpServer.builder().on(Verb.RCPT, e -> "450 4.2.0 Mailbox busy").start();
+        try (var server = ScriptedSmtpServer.builder().without("PIPELINING").on(Verb.RCPT, e -> "450 4.2.0 Mailbox busy").start();
              var c = SmtpConnection.open(server.address(), PLAIN)) {
             TransactionResult r = c.send(transaction(MESSAGE, "a@example.test", "b@example.test"));
 
             assertThat(r.dataReply()).isNull();
             assertThat(r.deferred()).hasSize(2);
             assertThat(server.commandLines(1)).doesNotContain("DATA").contains("RSET");
+            assertThat(c.isUsable()).isTrue();
+        }
+    }
+
+    @Test
+    void whenEveryPipelinedRecipientIsRefusedTheRefusedDataSendsNoMessageAndTheClientResets() throws Exception {
+        try (var server = ScriptedSmtpServer.builder().on(Verb.RCPT, e -> "450 4.2.0 Mailbox busy").start();
+             var c = SmtpConnection.open(server.address(), PLAIN)) {
+            TransactionResult r = c.send(transaction(MESSAGE, "a@example.test", "b@example.test"));
+            TransactionResult next = c.send(transaction(MESSAGE, "c@example.test"));
+
+            assertThat(r.dataReply()).isNull();
+            assertThat(r.deferred()).hasSize(2);
+            assertThat(server.messages()).isEmpty();
+            assertThat(server.commandLines(1)).contains("RSET");
+            assertThat(next.deferred()).hasSize(1);
             assertThat(c.isUsable()).isTrue();
         }
     }

@@ -166,6 +166,25 @@ class RemoteDeliveryTest {
     }
 
     @Test
+    void aCachedConnectionThatDiesBeforeMailIsAnsweredIsReplacedAndTheMessageStillGoesOut() throws Exception {
+        // The second transaction (the first on the reused connection) never gets a reply to MAIL.
+        try (var hop = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .on(ScriptedSmtpServer.Verb.MAIL, x -> x.transaction() == 2 ? ScriptedSmtpServer.HANG : null).start()) {
+            var e = envelope("a@x.test", "bob@far.test");
+            var route = new Route.Relay(NextHop.parse("[127.0.0.2]:" + hop.port(), 25), Route.Reason.SMART_HOST, "far.test");
+            var delivery = delivery(Masquerade.of(TernConfig.defaults("h")));
+
+            var first = delivery.deliver(route, e, e.recipients(), MESSAGE);
+            var second = delivery.deliver(route, e, e.recipients(), MESSAGE);
+
+            assertThat(first).singleElement().satisfies(o -> assertThat(o.delivered()).isTrue());
+            assertThat(second).singleElement().satisfies(o -> assertThat(o.delivered()).isTrue());
+            assertThat(hop.connections()).isEqualTo(2);
+            assertThat(hop.messages()).hasSize(2);
+        }
+    }
+
+    @Test
     void recipientsRefusedAndAcceptedInOneTransactionEachGetTheirOwnOutcome() throws Exception {
         try (var hop = ScriptedSmtpServer.builder().bind("127.0.0.2").rcpt("no@far.test", "550 5.1.1 unknown").start()) {
             var e = envelope("a@x.test", "yes@far.test", "no@far.test");
