@@ -1,5 +1,6 @@
 package tern.journal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -126,12 +127,12 @@ public final class JournalCodec {
                 }
                 yield new Accepted(envelope, message);
             }
-            case DELIVERED -> new Delivered(readId(in), readInstant(in), in.readUtf8(), in.readUtf8(), in.readUtf8());
-            case DEFERRED -> new Deferred(readId(in), readInstant(in), in.readUtf8(), in.readUtf8(), in.readUtf8(),
+            case DELIVERED -> new Delivered(readId(in), readInstant(in), readString(in), readString(in), readString(in));
+            case DEFERRED -> new Deferred(readId(in), readInstant(in), readString(in), readString(in), readString(in),
                     Math.toIntExact(in.readStopBit()), readInstant(in));
-            case FAILED -> new Failed(readId(in), readInstant(in), in.readUtf8(), in.readUtf8(), in.readUtf8());
-            case DELAY_NOTIFIED -> new DelayNotified(readId(in), readInstant(in), in.readUtf8());
-            case BADMAILED -> new Badmailed(readId(in), readInstant(in), in.readUtf8());
+            case FAILED -> new Failed(readId(in), readInstant(in), readString(in), readString(in), readString(in));
+            case DELAY_NOTIFIED -> new DelayNotified(readId(in), readInstant(in), readString(in));
+            case BADMAILED -> new Badmailed(readId(in), readInstant(in), readString(in));
             case RETRY_REQUESTED -> new RetryRequested(readId(in), readInstant(in));
             default -> throw new IllegalStateException("unknown journal event type " + type);
         };
@@ -149,13 +150,54 @@ public final class JournalCodec {
         return in.readByte() == ACCEPTED ? readId(in) : null;
     }
 
+    /**
+     * A string as {@code writeUtf8} wrote it: stop-bit length in UTF-8 bytes (-1 for null),
+     * then the bytes. Chronicle's own {@code readUtf8} interns every string it reads
+     * (hashing it into a pool), which cost 70 % of a replay; queue ids, addresses, relays and
+     * replies are nearly all ASCII, which becomes a String straight from the bytes. Anything
+     * else is read again by Chronicle's decoder, the one that matches its encoder exactly.
+     */
+    static String readString(BytesIn<?> in) {
+        long start = in.readPosition();
+        long length = in.readStopBit();
+        if (length < 0) {
+            return null;
+        }
+        if (length == 0) {
+            return "";
+        }
+        byte[] buffer = scratch((int) length);
+        int n = (int) length;
+        if (in.read(buffer, 0, n) != n) {
+            throw new IllegalStateException("journal record truncated inside a string");
+        }
+        for (int i = 0; i < n; i++) {
+            if (buffer[i] < 0) {
+                in.readPosition(start);
+                return in.readUtf8();
+            }
+        }
+        return new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+
+    private static byte[] scratch(int length) {
+        byte[] buffer = SCRATCH.get();
+        if (buffer.length < length) {
+            buffer = new byte[Math.max(length, buffer.length * 2)];
+            SCRATCH.set(buffer);
+        }
+        return buffer;
+    }
+
     private static void writeHead(QueueId id, Instant at, BytesOut<?> out) {
         out.writeUtf8(id.value());
         writeInstant(at, out);
     }
 
     private static QueueId readId(BytesIn<?> in) {
-        return new QueueId(in.readUtf8());
+        return new QueueId(readString(in));
     }
 
     private static void writeInstant(Instant at, BytesOut<?> out) {
@@ -209,7 +251,7 @@ public final class JournalCodec {
         for (int i = 0; i < count; i++) {
             Mailbox address = readMailbox(in);
             Set<Notify> notify = notifySet(in.readByte());
-            recipients.add(new Recipient(address, notify, in.readUtf8()));
+            recipients.add(new Recipient(address, notify, readString(in)));
         }
         Body body = switch (in.readByte()) {
             case 1 -> Body.SEVEN_BIT;
@@ -224,10 +266,10 @@ public final class JournalCodec {
             case 2 -> Ret.HDRS;
             default -> throw new IllegalStateException(id + ": unknown RET code in the journal");
         };
-        String envId = in.readUtf8();
+        String envId = readString(in);
         long declaredSize = in.readStopBit();
-        String client = in.readUtf8();
-        String helo = in.readUtf8();
+        String client = readString(in);
+        String helo = readString(in);
         Instant arrival = readInstant(in);
         return new Envelope(id, from, recipients, body, smtpUtf8, ret, envId, declaredSize, client, helo, arrival);
     }
@@ -238,8 +280,8 @@ public final class JournalCodec {
     }
 
     private static Mailbox readMailbox(BytesIn<?> in) {
-        String localPart = in.readUtf8();
-        return new Mailbox(localPart, in.readUtf8());
+        String localPart = readString(in);
+        return new Mailbox(localPart, readString(in));
     }
 
     private static byte notifyBits(Set<Notify> notify) {

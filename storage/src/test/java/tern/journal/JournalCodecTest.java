@@ -20,6 +20,19 @@ class JournalCodecTest {
     }
 
     @Test
+    void stringsOfEveryKindReadBackExactly() {
+        String longAscii = "x".repeat(5000);
+        String astral = "d\u00e9j\u00e0 vu \uD83D\uDE00 \u4e2d\u6587";
+        for (String reason : new String[] {"", "a", longAscii, astral, longAscii + astral}) {
+            var event = new JournalEvent.Badmailed(new tern.queue.QueueId("0ABC"), Events.T0, reason);
+            Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
+            JournalCodec.write(event, bytes);
+            assertThat(JournalCodec.read(bytes)).isEqualTo(event);
+            assertThat(bytes.readRemaining()).isZero();
+        }
+    }
+
+    @Test
     void aRecordInANewerFormatIsRefusedNotMisread() {
         Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
         JournalCodec.write(Events.everyType().get(2), bytes);
