@@ -33,6 +33,19 @@ class JournalCodecTest {
     }
 
     @Test
+    void bodiesSmallAndLargeReadBackByteForByte() {
+        int[] sizes = {0, 1, JournalCodec.STAGED_BODY - 1, JournalCodec.STAGED_BODY, 50_000, 70_000, 5_000, 5_000_000};
+        for (int size : sizes) {
+            var event = Events.accepted("0SIZE" + size, Events.T0, Events.body("0SIZE" + size, size));
+            Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+            JournalCodec.write(event, bytes);
+            var back = (JournalEvent.Accepted) JournalCodec.read(bytes);
+            assertThat(back.message()).as("%d bytes", size).isEqualTo(event.message());
+            assertThat(bytes.readRemaining()).isZero();
+        }
+    }
+
+    @Test
     void aRecordInANewerFormatIsRefusedNotMisread() {
         Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
         JournalCodec.write(Events.everyType().get(2), bytes);

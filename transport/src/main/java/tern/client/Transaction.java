@@ -1,5 +1,8 @@
 package tern.client;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 import tern.address.ReversePath;
 import tern.envelope.Body;
@@ -67,14 +70,23 @@ public record Transaction(
         return smtpUtf8 && hasHighBit(message, headerLength(message));
     }
 
+    /** Eight octets a step: every delivery of a 50 KB message scans it, byte by byte it showed in profiles. */
     private static boolean hasHighBit(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            if (((long) LONGS.get(bytes, i) & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < length; i++) {
             if (bytes[i] < 0) {
                 return true;
             }
         }
         return false;
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Octets up to the blank line that ends the header section (or all of them). */
     private static int headerLength(byte[] m) {
