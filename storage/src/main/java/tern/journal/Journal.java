@@ -91,8 +91,18 @@ public final class Journal implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
 
+    /** Told of every group commit; metrics live in transport, so storage only offers the hook. */
+    @FunctionalInterface
+    public interface CommitObserver {
+        /** {@code events} became durable, {@code nanos} after the first of them was appended. */
+        void committed(int events, long nanos);
+    }
+
+    private volatile CommitObserver commitObserver = (events, nanos) -> { };
+
     // Owned by the writer thread.
     private ExcerptAppender appender;
+    private long firstAppendNanos;
     private int directorySyncedForCycle = Integer.MIN_VALUE;
 
     private sealed interface Request {
@@ -145,6 +155,11 @@ public final class Journal implements AutoCloseable {
     /** Tests and benchmarks may pick another roll cycle; the clock decides which cycle is current. */
     static Journal open(Path dir, Sync sync, InstantSource clock, RollCycle rollCycle) {
         return new Journal(dir, sync, clock, rollCycle);
+    }
+
+    /** Replaces the observer told of each group commit (e.g. the commit metrics). */
+    public void onCommit(CommitObserver observer) {
+        this.commitObserver = Objects.requireNonNull(observer, "observer");
     }
 
     public Path directory() {
@@ -266,6 +281,9 @@ public final class Journal implements AutoCloseable {
                     for (Request request : batch) {
                         switch (request) {
                             case Append a -> {
+                                if (appended.isEmpty()) {
+                                    firstAppendNanos = System.nanoTime();
+                                }
                                 if (appendOne(a, appended)) {
                                     appended.add(a);
                                 }
@@ -372,6 +390,12 @@ public final class Journal implements AutoCloseable {
             appended.clear();
             dropBrokenAppender();
             return;
+        }
+        // Before the acks: whoever saw a 250 also sees the commit counted.
+        try {
+            commitObserver.committed(appended.size(), System.nanoTime() - firstAppendNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("journal commit observer failed: {}", e.toString()); // the events are durable all the same
         }
         for (Append a : appended) {
             a.done().complete(null);

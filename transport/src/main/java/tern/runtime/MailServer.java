@@ -78,6 +78,7 @@ public final class MailServer implements AutoCloseable {
         Path dataDir = config.server().dataDir();
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
         this.metrics = new TernMetrics(clock);
+        journal.onCommit(metrics::journalCommitted);
 
         // Replay twice: first the fold (small), then the bytes of only what is still pending.
         QueueState state = new QueueState(new Scheduler(), 1024);
@@ -106,7 +107,7 @@ public final class MailServer implements AutoCloseable {
         metrics.watchQueue(runner.gauges());
 
         var spool = new JournalSpool(journal::append, bodies, runner, metrics);
-        this.smtp = SmtpServer.start(config, spool, ids, clock);
+        this.smtp = SmtpServer.start(config, spool, ids, clock, metrics);
 
         this.admin = new AdminServer(metrics, this::health);
         admin.route("/queue/retry", this::retryAction);

@@ -15,6 +15,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 import tern.config.TernConfig;
+import tern.metrics.TernMetrics;
 import tern.queue.QueueIdGenerator;
 import tern.queue.Spool;
 
@@ -42,7 +43,13 @@ public final class SmtpServer {
 
     /** Binds every listener of {@code config.server().listen()}; port 0 picks a free port. */
     public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
-        var server = new SmtpServer(new InboundContext(config, spool, ids, clock),
+        return start(config, spool, ids, clock, null);
+    }
+
+    /** As above, counting connections and replies in {@code metrics} (null: not counted). */
+    public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock,
+                                   TernMetrics metrics) {
+        var server = new SmtpServer(new InboundContext(config, spool, ids, clock, metrics),
                 LoopResources.create("tern-smtp", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), true));
         server.bind(config);
         return server;
