@@ -28,6 +28,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.config.TernConfig.Sync;
+import tern.jfr.JournalCommit;
 import tern.queue.QueueId;
 
 /**
@@ -269,6 +270,9 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** The JFR event of the group commit under way: begun at its first append, committed after its sync. */
+    private JournalCommit commitEvent;
+
     private void run() {
         List<Request> batch = new ArrayList<>(MAX_BATCH);
         List<Append> appended = new ArrayList<>(MAX_BATCH);
@@ -348,6 +352,10 @@ public final class Journal implements AutoCloseable {
             if (appender == null) {
                 appender = queue.createAppender();
             }
+            if (commitEvent == null) {
+                commitEvent = new JournalCommit();
+                commitEvent.begin();
+            }
             try (DocumentContext dc = appender.writingDocument()) {
                 try {
                     JournalCodec.write(a.event(), dc.wire().bytes());
@@ -371,6 +379,7 @@ public final class Journal implements AutoCloseable {
     /** Makes {@code appended} durable per the sync mode, then completes (or fails) them all. */
     private void commit(List<Append> appended) {
         if (appended.isEmpty()) {
+            commitEvent = null; // begun for an append that failed: nothing was committed
             return;
         }
         try {
@@ -383,6 +392,7 @@ public final class Journal implements AutoCloseable {
                 directorySyncedForCycle = cycle;
             }
         } catch (Throwable e) {
+            commitEvent = null;
             LOG.error("journal flush failed for {} events: {}", appended.size(), e.toString());
             for (Append a : appended) {
                 a.done().completeExceptionally(e);
@@ -396,6 +406,13 @@ public final class Journal implements AutoCloseable {
             commitObserver.committed(appended.size(), System.nanoTime() - firstAppendNanos);
         } catch (RuntimeException e) {
             LOG.warn("journal commit observer failed: {}", e.toString()); // the events are durable all the same
+        }
+        JournalCommit event = commitEvent;
+        commitEvent = null;
+        if (event != null && event.shouldCommit()) {
+            event.batchSize = appended.size();
+            event.synced = sync == Sync.BATCH;
+            event.commit();
         }
         for (Append a : appended) {
             a.done().complete(null);
