@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
 import tern.testing.ScriptedSmtpServer;
 import tern.testing.SmtpTestClient;
+import tern.testing.TernProcess;
 
 /**
  * {@code tern reload} (POST /reload, what SIGHUP does too) while mail flows: a route changes
@@ -161,8 +162,49 @@ class ReloadUnderLoadTest {
         assertThat(delivered.getFirst().heloName()).isEqualTo("tern.interop.test");
     }
 
+    @Test
+    void sighupToTernServeRereadsTheFileAndMovesTheRoute() throws Exception {
+        sinkA = ScriptedSmtpServer.builder().name("sink-a.test").start();
+        sinkB = ScriptedSmtpServer.builder().name("sink-b.test").start();
+        int port = TernProcess.freePort();
+        Path file = dir.resolve("serve.yaml");
+        java.util.function.IntFunction<String> config = sink -> """
+                server:
+                  fqdn: tern.interop.test
+                  listen: ["127.0.0.1:%d"]
+                  dataDir: %s/serve-data
+                routes:
+                  - {domain: r.test, nextHop: "[127.0.0.1]:%d"}
+                admin:
+                  listen: ""
+                """.formatted(port, dir, sink);
+        Files.writeString(file, config.apply(sinkA.port()));
+        try (TernProcess serve = TernProcess.serve(file, port, dir.resolve("serve.log"))) {
+            send(port, "before-hup");
+            assertThat(sinkA.awaitMessages(1, Duration.ofSeconds(10)).getFirst().dataText()).contains("before-hup");
+
+            Files.writeString(file, config.apply(sinkB.port()));
+            ExternalProgram.check(Duration.ofSeconds(5), List.of("kill", "-HUP", String.valueOf(serve.process().pid())));
+            Eventually.await("the reload logged", () -> {
+                try {
+                    return serve.log().contains("configuration reloaded");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            send(port, "after-hup");
+            assertThat(sinkB.awaitMessages(1, Duration.ofSeconds(10)).getFirst().dataText()).contains("after-hup");
+            assertThat(sinkA.messages()).hasSize(1);
+            assertThat(serve.terminate(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
     private void send(String id) {
-        try (var c = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", tern.smtpPort()))) {
+        send(tern.smtpPort(), id);
+    }
+
+    private static void send(int port, String id) {
+        try (var c = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", port))) {
             c.expect(220);
             c.expect("EHLO client.test", 250);
             c.expect("MAIL FROM:<load@origin.test>", 250);
