@@ -108,7 +108,7 @@ public final class MailServer implements AutoCloseable {
 
         var spool = new JournalSpool(journal::append, bodies, runner, metrics);
         try {
-            this.smtp = SmtpServer.start(config, spool, ids, clock, metrics);
+            this.smtp = SmtpServer.start(config, spool, ids, clock);
         } catch (RuntimeException e) {
             // A listen address in use: undo what started, so the process can exit cleanly.
             runner.shutdown(Duration.ofSeconds(1));
@@ -117,6 +117,8 @@ public final class MailServer implements AutoCloseable {
             journal.close();
             throw new IOException("cannot listen on " + config.server().listen() + ": " + e.getMessage(), e);
         }
+
+        smtp.countInto(metrics);
 
         this.admin = new AdminServer(metrics, this::health);
         admin.route("/queue/retry", this::retryAction);

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import tern.config.TernConfig;
-import tern.metrics.TernMetrics;
 import tern.queue.QueueIdGenerator;
 import tern.queue.Spool;
 import tern.relay.RelayPolicy;
@@ -34,8 +33,6 @@ final class InboundContext {
     final Reply heloReply;
 
     final AtomicInteger connections;
-    /** Connections and replies are counted here; null when a test runs the server without metrics. */
-    final TernMetrics metrics;
     final Set<SmtpSession> sessions;
     /** Shared by every generation of settings: a shutdown reaches sessions started before a reload. */
     final java.util.concurrent.atomic.AtomicBoolean stopping;
@@ -45,24 +42,19 @@ final class InboundContext {
     }
 
     InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
-        this(config, spool, ids, clock, null);
-    }
-
-    InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, TernMetrics metrics) {
         this(config, spool, ids, clock, new AtomicInteger(), ConcurrentHashMap.newKeySet(),
-                new java.util.concurrent.atomic.AtomicBoolean(), metrics);
+                new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     /** The settings of a reloaded configuration, over the same connections and sessions. */
     InboundContext reconfigured(TernConfig config) {
-        return new InboundContext(config, spool, ids, clock, connections, sessions, stopping, metrics);
+        return new InboundContext(config, spool, ids, clock, connections, sessions, stopping);
     }
 
     private InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock,
                            AtomicInteger connections, Set<SmtpSession> sessions,
-                           java.util.concurrent.atomic.AtomicBoolean stopping, TernMetrics metrics) {
+                           java.util.concurrent.atomic.AtomicBoolean stopping) {
         this.stopping = stopping;
-        this.metrics = metrics;
         this.connections = connections;
         this.sessions = sessions;
         TernConfig.Server server = config.server();

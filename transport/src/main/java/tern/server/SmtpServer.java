@@ -40,16 +40,17 @@ public final class SmtpServer {
     }
 
     private volatile List<DisposableServer> servers = List.of();
+    /** Where connections and replies are counted; null = not counted. Read once per new connection. */
+    private volatile TernMetrics metrics;
+
+    /** Counts inbound connections and replies in {@code metrics} from the next connection on. */
+    public void countInto(TernMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** Binds every listener of {@code config.server().listen()}; port 0 picks a free port. */
     public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
-        return start(config, spool, ids, clock, null);
-    }
-
-    /** As above, counting connections and replies in {@code metrics} (null: not counted). */
-    public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock,
-                                   TernMetrics metrics) {
-        var server = new SmtpServer(new InboundContext(config, spool, ids, clock, metrics),
+        var server = new SmtpServer(new InboundContext(config, spool, ids, clock),
                 LoopResources.create("tern-smtp", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), true));
         server.bind(config);
         return server;
@@ -78,9 +79,15 @@ public final class SmtpServer {
                         // In front of Reactor's bridge: the session consumes every byte itself (it
                         // needs to switch between lines, DATA and BDAT chunks on the exact byte), and
                         // Reactor's side only keeps the connection open until the session closes it.
-                        .doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-                                .addFirst("tern.smtp", new SmtpSession(context))
-                                .addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS)))
+                        .doOnChannelInit((observer, channel, remote) -> {
+                            channel.pipeline()
+                                    .addFirst("tern.smtp", new SmtpSession(context))
+                                    .addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+                            TernMetrics counting = metrics;
+                            if (counting != null) {
+                                channel.pipeline().addBefore("tern.smtp", InboundCounting.NAME, new InboundCounting(counting));
+                            }
+                        })
                         .handle((in, out) -> Mono.never())
                         .bindNow();
                 bound.add(server);

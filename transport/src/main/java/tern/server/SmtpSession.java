@@ -139,9 +139,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         InetAddress address = remote.getAddress();
         clientAddress = address.getHostAddress();
         counted = true;
-        if (server.metrics != null) {
-            server.metrics.inboundConnectionOpened();
-        }
         if (server.connections.incrementAndGet() > server.maxConnections) {
             log.info("client={} refused: {} connections already", clientAddress, server.maxConnections);
             replyAndClose(Replies.TOO_MANY_CONNECTIONS);
@@ -184,9 +181,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (counted) {
             counted = false;
             server.connections.decrementAndGet();
-            if (server.metrics != null) {
-                server.metrics.inboundConnectionClosed();
-            }
         }
         server.sessions.remove(this);
         ctx.fireChannelInactive();
@@ -768,9 +762,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
     private void reply(Reply reply) {
-        if (server.metrics != null) {
-            server.metrics.replySent(reply.code());
-        }
         String wire = reply.wire();
         ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
         ByteBufUtil.writeUtf8(out, wire);
