@@ -106,7 +106,7 @@ public final class MailServer implements AutoCloseable {
         metrics.watchQueue(runner.gauges());
 
         var spool = new JournalSpool(journal::append, bodies, runner, metrics);
-        this.smtp = SmtpServer.start(config, spool, ids, clock);
+        this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
 
         this.admin = new AdminServer(metrics, this::health);
         admin.route("/queue/retry", this::retryAction);
