@@ -39,6 +39,11 @@ final class ServerFixture implements AutoCloseable {
         return new ServerFixture(SmtpServer.start(config, spool, new QueueIdGenerator(CLOCK), CLOCK));
     }
 
+    /** With a resolver for {@code server.reverseDnsLookup}. */
+    static ServerFixture start(TernConfig config, RecordingSpool spool, tern.dns.MailDns dns) {
+        return new ServerFixture(SmtpServer.start(config, spool, new QueueIdGenerator(CLOCK), CLOCK, dns));
+    }
+
     InetSocketAddress address() {
         return server.boundAddresses().getFirst();
     }
