@@ -20,7 +20,8 @@ class CommandParsingTest {
         assertThat(Command.parse("QUIT")).isEqualTo(new Command(Verb.QUIT, ""));
         assertThat(Command.parse("ehlo  host.example  ")).isEqualTo(new Command(Verb.EHLO, "host.example"));
         assertThat(Command.parse("MAILX").verb()).isNull();
-        assertThat(Command.parse("starttls").verb()).isEqualTo(Verb.STARTTLS);
+        assertThat(Command.parse("starttls")).isEqualTo(new Command(Verb.STARTTLS, ""));
+        assertThat(Command.parse("STARTTLS x")).isEqualTo(new Command(Verb.STARTTLS, "x"));
         assertThat(Command.parse("STARTTLSX").verb()).isNull();
         assertThat(Command.parse("AUTH PLAIN").verb()).isEqualTo(Verb.AUTH);
         assertThat(Command.parse("").verb()).isNull();
