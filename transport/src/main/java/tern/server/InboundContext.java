@@ -69,9 +69,10 @@ final class InboundContext {
         return stopping.get();
     }
 
-    InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns) {
+    InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
+                   AuthThrottle authThrottle) {
         this(config, spool, ids, clock, dns, new AtomicInteger(), null, ConcurrentHashMap.newKeySet(),
-                new AuthThrottle(clock), new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors())),
+                authThrottle, new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors())),
                 new AtomicBoolean(), null);
     }
 

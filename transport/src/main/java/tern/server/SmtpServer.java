@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
+import tern.auth.AuthThrottle;
 import tern.config.TernConfig;
 import tern.dns.MailDns;
 import tern.queue.QueueIdGenerator;
@@ -57,7 +58,13 @@ public final class SmtpServer {
      */
     public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock,
                                    MailDns dns) {
-        var server = new SmtpServer(new InboundContext(config, spool, ids, clock, dns),
+        return start(config, spool, ids, clock, dns, new AuthThrottle(clock));
+    }
+
+    /** With a throttle of the caller's choosing (tests that make many failed attempts on purpose). */
+    static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
+                            AuthThrottle authThrottle) {
+        var server = new SmtpServer(new InboundContext(config, spool, ids, clock, dns, authThrottle),
                 LoopResources.create("tern-smtp", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), true));
         server.bind(config);
         return server;

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -119,6 +120,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private boolean loopback;
     private boolean perClientCounted;
     private boolean greeted;
+    /** The client closed its sending side: finish what is in hand, then close. */
+    private boolean inputEnded;
     private int errors;
     private boolean tls;
     private String heloName;
@@ -286,7 +289,24 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyAndClose(Replies.IDLE_TIMEOUT);
             return;
         }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // Reactor Netty allows half-closed connections; a client that has nothing more to say
+            // gets the answers to what it sent (a message at the spool still gets its 250) and
+            // then the close, instead of a session that waits for the idle timeout.
+            inputEnded = true;
+            closeIfInputEnded();
+            return;
+        }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    private void closeIfInputEnded() {
+        // A held-back AUTH answer is not worth waiting for (nor is it owed to a guesser); a 250 is.
+        if (inputEnded && mode != Input.CLOSED && mode != Input.COMMITTING) {
+            mode = Input.CLOSED;
+            releaseInput();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
@@ -682,6 +702,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(true);
         process();
         ctx.flush();
+        closeIfInputEnded();
     }
 
     private void mail(String arg) {
@@ -1113,6 +1134,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(true);
         process();
         ctx.flush();
+        closeIfInputEnded();
     }
 
     private void endTransaction() {

@@ -18,7 +18,7 @@ final class ServerFixture implements AutoCloseable {
 
     final SmtpServer server;
 
-    private ServerFixture(SmtpServer server) {
+    ServerFixture(SmtpServer server) {
         this.server = server;
     }
 
