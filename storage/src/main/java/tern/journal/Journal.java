@@ -28,6 +28,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.config.TernConfig.Sync;
+import tern.jfr.JournalCommit;
 import tern.queue.QueueId;
 
 /**
@@ -254,6 +255,9 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** The JFR event of the group commit under way: begun at its first append, committed after its sync. */
+    private JournalCommit commitEvent;
+
     private void run() {
         List<Request> batch = new ArrayList<>(MAX_BATCH);
         List<Append> appended = new ArrayList<>(MAX_BATCH);
@@ -330,6 +334,10 @@ public final class Journal implements AutoCloseable {
             if (appender == null) {
                 appender = queue.createAppender();
             }
+            if (commitEvent == null) {
+                commitEvent = new JournalCommit();
+                commitEvent.begin();
+            }
             try (DocumentContext dc = appender.writingDocument()) {
                 try {
                     JournalCodec.write(a.event(), dc.wire().bytes());
@@ -353,6 +361,7 @@ public final class Journal implements AutoCloseable {
     /** Makes {@code appended} durable per the sync mode, then completes (or fails) them all. */
     private void commit(List<Append> appended) {
         if (appended.isEmpty()) {
+            commitEvent = null; // begun for an append that failed: nothing was committed
             return;
         }
         try {
@@ -365,6 +374,7 @@ public final class Journal implements AutoCloseable {
                 directorySyncedForCycle = cycle;
             }
         } catch (Throwable e) {
+            commitEvent = null;
             LOG.error("journal flush failed for {} events: {}", appended.size(), e.toString());
             for (Append a : appended) {
                 a.done().completeExceptionally(e);
@@ -372,6 +382,13 @@ public final class Journal implements AutoCloseable {
             appended.clear();
             dropBrokenAppender();
             return;
+        }
+        JournalCommit event = commitEvent;
+        commitEvent = null;
+        if (event != null && event.shouldCommit()) {
+            event.batchSize = appended.size();
+            event.synced = sync == Sync.BATCH;
+            event.commit();
         }
         for (Append a : appended) {
             a.done().complete(null);

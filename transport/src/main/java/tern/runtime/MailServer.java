@@ -106,7 +106,16 @@ public final class MailServer implements AutoCloseable {
         metrics.watchQueue(runner.gauges());
 
         var spool = new JournalSpool(journal::append, bodies, runner, metrics);
-        this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
+        try {
+            this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
+        } catch (RuntimeException e) {
+            // A listen address in use: undo what started, so the process can exit cleanly.
+            runner.shutdown(Duration.ofSeconds(1));
+            connections.close();
+            dns.close();
+            journal.close();
+            throw new IOException("cannot listen on " + config.server().listen() + ": " + e.getMessage(), e);
+        }
 
         this.admin = new AdminServer(metrics, this::health);
         admin.route("/queue/retry", this::retryAction);
