@@ -108,7 +108,7 @@ public final class MailServer implements AutoCloseable {
 
         var spool = new JournalSpool(journal::append, bodies, runner, metrics);
         try {
-            this.smtp = SmtpServer.start(config, spool, ids, clock);
+            this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
         } catch (RuntimeException e) {
             // A listen address in use: undo what started, so the process can exit cleanly.
             runner.shutdown(Duration.ofSeconds(1));
