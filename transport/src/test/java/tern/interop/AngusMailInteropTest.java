@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.auth.PasswordHash;
@@ -104,7 +103,6 @@ class AngusMailInteropTest {
     }
 
     @Test
-    @Disabled("needs STARTTLS and AUTH from branch policy (passes on a trial merge of policy 69db796): drop this line once it is on main")
     void anAuthenticatedSubmissionOverStartTlsIsMarkedEsmtpsaInReceived() throws Exception {
         ExternalProgram.require("openssl", "version");
         Path key = dir.resolve("k.pem");

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
@@ -73,7 +72,6 @@ class DnsmasqInteropTest {
     }
 
     @Test
-    @Disabled("needs the reverse-DNS verdict in Received from branch policy (passes on a trial merge of policy 69db796): drop this line once it is on main")
     void aHeloNameThatThePtrAndItsAddressConfirmIsVerifiedAnyOtherIsUnverified() throws Exception {
         dns = Dnsmasq.start(dir, TernProcess.freePort(),
                 "--ptr-record=1.0.0.127.in-addr.arpa,client.good.test",

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
@@ -71,7 +70,6 @@ class PythonSmtplibInteropTest {
     }
 
     @Test
-    @Disabled("needs STARTTLS from branch policy (passes on a trial merge of policy 69db796): drop this line once it is on main")
     void startTlsUpgradesTheSessionAndReceivedSaysEsmtps() throws Exception {
         ExternalProgram.require("python3", "--version");
         ExternalProgram.require("openssl", "version");
