@@ -477,7 +477,18 @@ public final class SmtpConnection implements AutoCloseable {
             } catch (IOException ignored) {
                 // nothing left to do
             }
+            Runnable then = whenClosed;
+            if (then != null) {
+                then.run();
+            }
         }
+    }
+
+    private volatile Runnable whenClosed;
+
+    /** Runs {@code action} once when this connection closes, whoever closes it (a metric's gauge). */
+    public void whenClosed(Runnable action) {
+        this.whenClosed = action;
     }
 
     private int timeoutMillis() {

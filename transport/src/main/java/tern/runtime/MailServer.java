@@ -144,7 +144,7 @@ public final class MailServer implements AutoCloseable {
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
         var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
-                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config));
+                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config), metrics);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,

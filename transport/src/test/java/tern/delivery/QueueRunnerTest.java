@@ -89,7 +89,7 @@ class QueueRunnerTest {
                 delivery, List.of(new TernConfig.Route("far.test", "[127.0.0.2]:" + remotePort)), defaults.dns(),
                 defaults.journal(), defaults.admin());
         var settings = new ClientSettings("mx.tern.test", Duration.ofSeconds(2), TernConfig.OutboundTls.OFF, null, null);
-        var remote = new RemoteDelivery(resolver, cache, settings, settings, 25, Masquerade.of(config));
+        var remote = new RemoteDelivery(resolver, cache, settings, settings, 25, Masquerade.of(config), metrics);
         EventLog log = event -> {
             journal.add(event);
             return CompletableFuture.completedFuture(null);
