@@ -38,6 +38,12 @@ public record TernConfig(
      * @param idleTimeout      a session silent this long is closed with 421; default 5m (RFC 5321 4.5.3.2.7)
      * @param reverseDnsLookup mark unverified clients in Received; default false
      * @param tls              certificate and key for STARTTLS; null = no STARTTLS
+     * @param implicitTls      submission listeners with TLS from the first byte (RFC 8314, port 465); default none
+     * @param submission       submission listeners (RFC 6409, port 587): MAIL needs AUTH first; default none
+     * @param maxConnectionsPerClient concurrent inbound sessions from one client address; default 50
+     * @param maxErrors        error replies one session may get before it is closed with 421; default 10
+     * @param greetingDelay    wait this long before the 220; a client that talks first is dropped; default 0s
+     * @param authUsers        the users file for AUTH; null = {@code <dataDir>/users}
      */
     public record Server(
             String fqdn,
@@ -48,15 +54,39 @@ public record TernConfig(
             int maxConnections,
             Duration idleTimeout,
             boolean reverseDnsLookup,
-            Tls tls) {
+            Tls tls,
+            List<Listener> implicitTls,
+            List<Listener> submission,
+            int maxConnectionsPerClient,
+            int maxErrors,
+            Duration greetingDelay,
+            Path authUsers) {
+
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 50;
+        public static final int DEFAULT_MAX_ERRORS = 10;
 
         public Server {
             listen = List.copyOf(listen);
+            implicitTls = List.copyOf(implicitTls);
+            submission = List.copyOf(submission);
+        }
+
+        /** The settings of issue 2 alone; every policy setting of issue 5 at its default. */
+        public Server(String fqdn, List<Listener> listen, Path dataDir, long maxMessageSize, int maxRecipients,
+                      int maxConnections, Duration idleTimeout, boolean reverseDnsLookup, Tls tls) {
+            this(fqdn, listen, dataDir, maxMessageSize, maxRecipients, maxConnections, idleTimeout, reverseDnsLookup,
+                    tls, List.of(), List.of(), DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_ERRORS, Duration.ZERO,
+                    null);
         }
 
         public static Server defaults(String hostName) {
             return new Server(hostName, List.of(Listener.parse("127.0.0.1:2525")), Path.of("data"),
                     35L * 1000 * 1000, 100, 1000, Duration.ofMinutes(5), false, null);
+        }
+
+        /** The users file AUTH reads: {@code authUsers}, or {@code users} in the data directory. */
+        public Path usersFile() {
+            return authUsers != null ? authUsers : dataDir.resolve("users");
         }
     }
 

@@ -14,10 +14,10 @@ public record Command(Verb verb, String argument) {
      */
     public static Command parse(String line) {
         Verb verb = Verb.lookup(line);
-        if (verb == null || line.length() <= 5) {
+        int start = verb == Verb.STARTTLS ? 9 : 5;
+        if (verb == null || line.length() <= start) {
             return new Command(verb, "");
         }
-        int start = 5;
         int end = line.length();
         while (start < end && line.charAt(start) == ' ') {
             start++;

@@ -41,6 +41,7 @@ public record MailFrom(ReversePath reversePath, long declaredSize, Body body, bo
         boolean smtpUtf8 = false;
         Ret ret = null;
         String envId = null;
+        boolean sawAuth = false;
         Parameters params = new Parameters(argument, path.end());
         while (params.next()) {
             String value = params.value();
@@ -80,6 +81,15 @@ public record MailFrom(ReversePath reversePath, long declaredSize, Body body, bo
                         throw Parameters.bad("ENVID must be xtext of at most 100 characters");
                     }
                     envId = decoded;
+                }
+                case "AUTH" -> {
+                    // RFC 4954 5: the submitter's identity as another server vouches for it. We
+                    // trust no such claim, so it is checked for syntax and otherwise ignored.
+                    Parameters.once(sawAuth);
+                    if (Xtext.decode(Parameters.required(value)) == null) {
+                        throw Parameters.bad("AUTH= must be xtext or <>");
+                    }
+                    sawAuth = true;
                 }
                 default -> throw new SmtpRejection(Replies.PARAMETER_NOT_IMPLEMENTED);
             }

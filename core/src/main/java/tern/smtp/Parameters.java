@@ -8,6 +8,9 @@ import java.util.Locale;
  */
 final class Parameters {
 
+    /** The longest value any parameter has (ORCPT: 500); anything longer is an attack or a bug. */
+    static final int MAX_VALUE = 500;
+
     private final String text;
     private int pos;
     private String keyword;
@@ -46,11 +49,22 @@ final class Parameters {
         keyword = text.substring(pos, keyEnd).toUpperCase(Locale.ROOT);
         if (keyEnd < end) {
             value = text.substring(keyEnd + 1, end);
+            if (value.length() > MAX_VALUE) {
+                throw bad("Parameter value too long");
+            }
+            int quotes = 0;
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '=' || (c < 33 || c == 127)) {
                     throw bad("Bad parameter value");
                 }
+                if (c == '"') {
+                    quotes++;
+                }
+            }
+            // No SMTP parameter quotes its value; an odd quote is a parser-confusion attempt.
+            if ((quotes & 1) != 0) {
+                throw bad("Unbalanced quote in parameter value");
             }
             if (value.isEmpty()) {
                 throw bad("Empty parameter value");

@@ -93,4 +93,16 @@ public final class Replies {
             "Too many failed authentication attempts, closing transmission channel");
     public static final Reply TOO_MANY_CONNECTIONS_FROM_ADDRESS = new Reply(421, "4.7.0",
             "Too many connections from your address, try again later");
+
+    // Added with the inbound policy (issue 5): TLS, relay tricks and protocol hardening.
+    public static final Reply READY_FOR_TLS = new Reply(220, "2.0.0", "Ready to start TLS");
+    public static final Reply TLS_NOT_AVAILABLE = new Reply(454, "4.7.0", "TLS not available");
+    public static final Reply TLS_ALREADY_ACTIVE = new Reply(503, "5.5.1", "TLS already active");
+    public static final Reply NO_SUCH_USER = new Reply(550, "5.1.1",
+            "No such user here: a local part with %, ! or @ is not rerouted");
+    public static final Reply BAD_MAILBOX_NAME = new Reply(550, "5.1.3", "Mailbox name not allowed");
+    public static final Reply PREGREET = new Reply(554, "5.5.1", "Protocol error: client spoke before the greeting");
+    public static final Reply NOT_HTTP = new Reply(554, "5.7.0", "This is an SMTP server, not a web server; closing");
+    public static final Reply NUL_IN_COMMAND = new Reply(501, "5.5.4", "Syntax error: NUL character in command line");
+    public static final Reply BAD_HELO_NAME = new Reply(501, "5.5.4", "Syntax error: control character in host name");
 }

@@ -19,7 +19,11 @@ public enum Verb {
     NOOP(EnumSet.allOf(SmtpPhase.class)),
     QUIT(EnumSet.allOf(SmtpPhase.class)),
     VRFY(EnumSet.allOf(SmtpPhase.class)),
-    HELP(EnumSet.allOf(SmtpPhase.class));
+    HELP(EnumSet.allOf(SmtpPhase.class)),
+    /** RFC 4954: after EHLO, outside a mail transaction. */
+    AUTH(EnumSet.of(SmtpPhase.READY)),
+    /** RFC 3207: after EHLO, outside a mail transaction. */
+    STARTTLS(EnumSet.of(SmtpPhase.READY));
 
     private static final Verb[] VALUES = values();
 
@@ -28,7 +32,7 @@ public enum Verb {
 
     Verb(Set<SmtpPhase> allowedIn) {
         this.allowedIn = allowedIn;
-        this.packed = pack(name(), 0);
+        this.packed = name().length() == 4 ? pack(name(), 0) : -1;
     }
 
     /**
@@ -47,6 +51,9 @@ public enum Verb {
                 || phase == SmtpPhase.CHUNKING)) {
             return Replies.NESTED_MAIL;
         }
+        if (this == AUTH && phase != SmtpPhase.AWAITING_HELO) {
+            return Replies.AUTH_NOT_DURING_MAIL;
+        }
         if (this == DATA && phase == SmtpPhase.CHUNKING) {
             return Replies.DATA_AFTER_BDAT;
         }
@@ -56,8 +63,12 @@ public enum Verb {
         return Replies.BAD_SEQUENCE;
     }
 
-    /** Every verb is four letters, so a verb is one int compare away. Null when unknown. */
+    /** Every verb but STARTTLS is four letters, so a verb is one int compare away. Null when unknown. */
     static Verb lookup(String line) {
+        if (line.length() >= 8 && line.regionMatches(true, 0, "STARTTLS", 0, 8)
+                && (line.length() == 8 || line.charAt(8) == ' ')) {
+            return STARTTLS;
+        }
         if (line.length() < 4 || (line.length() > 4 && line.charAt(4) != ' ')) {
             return null;
         }

@@ -20,7 +20,10 @@ class CommandParsingTest {
         assertThat(Command.parse("QUIT")).isEqualTo(new Command(Verb.QUIT, ""));
         assertThat(Command.parse("ehlo  host.example  ")).isEqualTo(new Command(Verb.EHLO, "host.example"));
         assertThat(Command.parse("MAILX").verb()).isNull();
-        assertThat(Command.parse("STARTTLS").verb()).isNull();
+        assertThat(Command.parse("starttls")).isEqualTo(new Command(Verb.STARTTLS, ""));
+        assertThat(Command.parse("STARTTLS x")).isEqualTo(new Command(Verb.STARTTLS, "x"));
+        assertThat(Command.parse("STARTTLSX").verb()).isNull();
+        assertThat(Command.parse("AUTH PLAIN").verb()).isEqualTo(Verb.AUTH);
         assertThat(Command.parse("").verb()).isNull();
     }
 
@@ -45,6 +48,15 @@ class CommandParsingTest {
         assertThat(m.envId()).isEqualTo("x+y");
         assertThat(MailFrom.parse("FROM: <>").reversePath().isNull()).isTrue();
         assertThat(MailFrom.parse("FROM:<a@b.example>").body()).isEqualTo(Body.SEVEN_BIT);
+        // RFC 4954 5: AUTH= is accepted and, as no other server's word is trusted, ignored.
+        assertThat(MailFrom.parse("FROM:<a@b.example> AUTH=<>").reversePath().toString()).isEqualTo("a@b.example");
+    }
+
+    @Test
+    void refusesAParameterValueLongerThanAnyParameterHas() {
+        assertThatThrownBy(() -> MailFrom.parse("FROM:<a@b.example> ENVID=" + "x".repeat(501)))
+                .isInstanceOfSatisfying(SmtpRejection.class, e -> assertThat(e.reply().status()).isEqualTo("5.5.4"))
+                .hasMessageContaining("too long");
     }
 
     @ParameterizedTest
@@ -55,7 +67,10 @@ class CommandParsingTest {
             "FROM:<a@b.example> RET=ALL|501|5.5.4",
             "FROM:<a@b.example> ENVID=a+zz|501|5.5.4",
             "FROM:<a@b.example> SMTPUTF8=yes|501|5.5.4",
-            "FROM:<a@b.example> AUTH=<>|555|5.5.4",
+            "FROM:<a@b.example> AUTH=a=b|501|5.5.4",
+            "FROM:<a@b.example> AUTH=<> AUTH=<>|501|5.5.4",
+            "FROM:<a@b.example> ENVID=\"abc|501|5.5.4",
+            "FROM:<a@b.example> FROB=\"a\"b\"|501|5.5.4",
             "FROM:<a@b.example>SIZE=1|501|5.5.4",
             "FROM:a@b.example|501|5.1.7",
             "TO:<a@b.example>|501|5.5.4",

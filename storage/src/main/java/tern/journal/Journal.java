@@ -28,6 +28,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.config.TernConfig.Sync;
+import tern.jfr.JournalCommit;
 import tern.queue.QueueId;
 
 /**
@@ -91,8 +92,18 @@ public final class Journal implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
 
+    /** Told of every group commit; metrics live in transport, so storage only offers the hook. */
+    @FunctionalInterface
+    public interface CommitObserver {
+        /** {@code events} became durable, {@code nanos} after the first of them was appended. */
+        void committed(int events, long nanos);
+    }
+
+    private volatile CommitObserver commitObserver = (events, nanos) -> { };
+
     // Owned by the writer thread.
     private ExcerptAppender appender;
+    private long firstAppendNanos;
     private int directorySyncedForCycle = Integer.MIN_VALUE;
 
     private sealed interface Request {
@@ -145,6 +156,11 @@ public final class Journal implements AutoCloseable {
     /** Tests and benchmarks may pick another roll cycle; the clock decides which cycle is current. */
     static Journal open(Path dir, Sync sync, InstantSource clock, RollCycle rollCycle) {
         return new Journal(dir, sync, clock, rollCycle);
+    }
+
+    /** Replaces the observer told of each group commit (e.g. the commit metrics). */
+    public void onCommit(CommitObserver observer) {
+        this.commitObserver = Objects.requireNonNull(observer, "observer");
     }
 
     public Path directory() {
@@ -254,6 +270,9 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** The JFR event of the group commit under way: begun at its first append, committed after its sync. */
+    private JournalCommit commitEvent;
+
     private void run() {
         List<Request> batch = new ArrayList<>(MAX_BATCH);
         List<Append> appended = new ArrayList<>(MAX_BATCH);
@@ -266,6 +285,9 @@ public final class Journal implements AutoCloseable {
                     for (Request request : batch) {
                         switch (request) {
                             case Append a -> {
+                                if (appended.isEmpty()) {
+                                    firstAppendNanos = System.nanoTime();
+                                }
                                 if (appendOne(a, appended)) {
                                     appended.add(a);
                                 }
@@ -330,6 +352,10 @@ public final class Journal implements AutoCloseable {
             if (appender == null) {
                 appender = queue.createAppender();
             }
+            if (commitEvent == null) {
+                commitEvent = new JournalCommit();
+                commitEvent.begin();
+            }
             try (DocumentContext dc = appender.writingDocument()) {
                 try {
                     JournalCodec.write(a.event(), dc.wire().bytes());
@@ -353,6 +379,7 @@ public final class Journal implements AutoCloseable {
     /** Makes {@code appended} durable per the sync mode, then completes (or fails) them all. */
     private void commit(List<Append> appended) {
         if (appended.isEmpty()) {
+            commitEvent = null; // begun for an append that failed: nothing was committed
             return;
         }
         try {
@@ -365,6 +392,7 @@ public final class Journal implements AutoCloseable {
                 directorySyncedForCycle = cycle;
             }
         } catch (Throwable e) {
+            commitEvent = null;
             LOG.error("journal flush failed for {} events: {}", appended.size(), e.toString());
             for (Append a : appended) {
                 a.done().completeExceptionally(e);
@@ -372,6 +400,19 @@ public final class Journal implements AutoCloseable {
             appended.clear();
             dropBrokenAppender();
             return;
+        }
+        // Before the acks: whoever saw a 250 also sees the commit counted.
+        try {
+            commitObserver.committed(appended.size(), System.nanoTime() - firstAppendNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("journal commit observer failed: {}", e.toString()); // the events are durable all the same
+        }
+        JournalCommit event = commitEvent;
+        commitEvent = null;
+        if (event != null && event.shouldCommit()) {
+            event.batchSize = appended.size();
+            event.synced = sync == Sync.BATCH;
+            event.commit();
         }
         for (Append a : appended) {
             a.done().complete(null);

@@ -29,6 +29,7 @@ public final class JournalReader implements AutoCloseable {
     private JournalReader(Path dir) {
         this.queue = SingleChronicleQueueBuilder.binary(dir)
                 .blockSize(Journal.BLOCK_SIZE)
+                .rollCycle(Journal.ROLL_CYCLE) // the writer's, so Chronicle has nothing to override
                 .readOnly(true)
                 .build();
         this.tailer = queue.createTailer();

@@ -41,8 +41,11 @@ final class BenchCommand implements Command {
         if (!tool.equals("load") && !tool.equals("sink")) {
             throw new UsageException("unknown bench tool " + tool);
         }
-        // wired by the lead: hand args.subList(1, args.size()) to the bench module's load
-        // generator or sink, which parse their own options.
-        return terminal.notAvailable("bench " + tool);
+        // The tools live in the bench module's jar; the ./tern launcher runs them from there
+        // and never reaches this point. Here tern.jar was started by hand.
+        terminal.err().println("tern bench " + tool + ": the load tools are in bench/target/tern-bench.jar;"
+                + " run ./tern bench " + tool + " (or java -cp bench/target/tern-bench.jar tern.bench.BenchMain "
+                + tool + ")");
+        return Exit.NOT_AVAILABLE;
     }
 }

@@ -385,7 +385,7 @@ public final class SmtpConnection implements AutoCloseable {
                 sb.append(" RET=").append(t.ret().name());
             }
             if (t.envId() != null) {
-                sb.append(" ENVID=").append(xtext(t.envId()));
+                sb.append(" ENVID=").append(tern.smtp.Xtext.encode(t.envId()));
             }
         }
         return sb.toString();
@@ -400,21 +400,6 @@ public final class SmtpConnection implements AutoCloseable {
             }
             if (r.orcpt() != null) {
                 sb.append(" ORCPT=").append(r.orcpt()); // kept as received: already xtext
-            }
-        }
-        return sb.toString();
-    }
-
-    /** RFC 3461 4: xtext, "+" and hex for '+', '=', controls and non-ASCII. */
-    static String xtext(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c < 33 || c > 126 || c == '+' || c == '=') {
-                sb.append('+').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            } else {
-                sb.append((char) c);
             }
         }
         return sb.toString();
@@ -558,7 +543,18 @@ public final class SmtpConnection implements AutoCloseable {
             } catch (IOException ignored) {
                 // nothing left to do
             }
+            Runnable then = whenClosed;
+            if (then != null) {
+                then.run();
+            }
         }
+    }
+
+    private volatile Runnable whenClosed;
+
+    /** Runs {@code action} once when this connection closes, whoever closes it (a metric's gauge). */
+    public void whenClosed(Runnable action) {
+        this.whenClosed = action;
     }
 
     private int timeoutMillis() {

@@ -139,6 +139,16 @@ public final class ConfigLoader {
         if (listen != null && listen.isEmpty()) {
             throw new ConfigException(s.fullKey("listen"), "[]", "at least one host:port to accept mail on");
         }
+        List<Listener> implicitTls = s.strings("implicitTls", ConfigLoader::listener,
+                "host:port with a port from 0 to 65535, e.g. 0.0.0.0:465");
+        List<Listener> submission = s.strings("submission", ConfigLoader::listener,
+                "host:port with a port from 0 to 65535, e.g. 0.0.0.0:587");
+        Tls tls = tls(s.section("tls"), s.has("tls"));
+        if (implicitTls != null && !implicitTls.isEmpty() && tls == null) {
+            throw new ConfigException(s.fullKey("implicitTls"), implicitTls.toString(),
+                    "no implicit-TLS listener without server.tls.certificate and server.tls.privateKey");
+        }
+        ConfigSection auth = s.section("auth");
         return new Server(
                 fqdn.toLowerCase(Locale.ROOT),
                 listen == null ? d.listen() : listen,
@@ -148,7 +158,13 @@ public final class ConfigLoader {
                 s.integer("maxConnections", d.maxConnections(), 1),
                 s.duration("idleTimeout", d.idleTimeout()),
                 s.bool("reverseDnsLookup", d.reverseDnsLookup()),
-                tls(s.section("tls"), s.has("tls")));
+                tls,
+                implicitTls == null ? d.implicitTls() : implicitTls,
+                submission == null ? d.submission() : submission,
+                s.integer("maxConnectionsPerClient", d.maxConnectionsPerClient(), 1),
+                s.integer("maxErrors", d.maxErrors(), 1),
+                s.duration("greetingDelay", d.greetingDelay()),
+                auth.has("users") ? path(auth, "users", null) : null);
     }
 
     private Tls tls(ConfigSection s, boolean given) {

@@ -19,8 +19,10 @@ final class ConfigSchema {
     static {
         SECTIONS.put("", List.of("server", "domains", "relay", "delivery", "routes", "dns", "journal", "admin"));
         SECTIONS.put("server", List.of("fqdn", "listen", "dataDir", "maxMessageSize", "maxRecipients",
-                "maxConnections", "idleTimeout", "reverseDnsLookup", "tls"));
+                "maxConnections", "idleTimeout", "reverseDnsLookup", "tls", "implicitTls", "submission",
+                "maxConnectionsPerClient", "maxErrors", "greetingDelay", "auth"));
         SECTIONS.put("server.tls", List.of("certificate", "privateKey"));
+        SECTIONS.put("server.auth", List.of("users"));
         SECTIONS.put("domains", List.of("local"));
         SECTIONS.put("relay", List.of("allowFrom", "domains"));
         SECTIONS.put("delivery", List.of("retry", "delayNotification", "expirationTimeout", "local",

@@ -18,6 +18,7 @@ import tern.dns.MailDns;
 import tern.dns.MxHost;
 import tern.dns.MxResult;
 import tern.envelope.Envelope;
+import tern.metrics.TernMetrics;
 import tern.envelope.Recipient;
 import tern.route.Masquerade;
 import tern.route.NextHop;
@@ -43,9 +44,11 @@ public final class RemoteDelivery {
     private final ClientSettings smartHostSettings;
     private final int port;
     private final Masquerade masquerade;
+    private final TernMetrics metrics;
 
     public RemoteDelivery(MailDns dns, ConnectionCache connections, ClientSettings mxSettings,
-                          ClientSettings smartHostSettings, int port, Masquerade masquerade) {
+                          ClientSettings smartHostSettings, int port, Masquerade masquerade, TernMetrics metrics) {
+        this.metrics = metrics;
         this.dns = dns;
         this.connections = connections;
         this.mxSettings = mxSettings;
@@ -123,6 +126,8 @@ public final class RemoteDelivery {
                     boolean reused = connection != null;
                     if (!reused) {
                         connection = SmtpConnection.open(peer, settings);
+                        metrics.outboundConnectionOpened();
+                        connection.whenClosed(metrics::outboundConnectionClosed);
                     }
                     TransactionResult result;
                     try {

@@ -17,19 +17,24 @@ public sealed interface MxResult {
     }
 
     /**
-     * @param permanent true when retrying cannot help (NXDOMAIN, null MX)
+     * @param code      the reply code Tern reports for it: 4xx when retrying may help, else 5xx
      * @param status    RFC 3463 enhanced status code, e.g. 5.1.2
      * @param text      for logs and the NDR's Diagnostic-Code
      */
-    record Failure(boolean permanent, String status, String text) implements MxResult {
+    record Failure(int code, String status, String text) implements MxResult {
 
         static Failure of(Reply reply, String text) {
-            return new Failure(reply.isPermanent(), reply.status(), text);
+            return new Failure(reply.code(), reply.status(), text);
         }
 
-        /** The failure as an SMTP reply, for DSNs and the journal. */
+        /** True when retrying cannot help (NXDOMAIN, null MX). */
+        public boolean permanent() {
+            return code >= 500;
+        }
+
+        /** The failure as an SMTP reply (e.g. 556 5.1.10 for a null MX, RFC 7505), for DSNs and the journal. */
         public Reply reply() {
-            return new Reply(permanent ? 550 : 451, status, text);
+            return new Reply(code, status, text);
         }
     }
 }

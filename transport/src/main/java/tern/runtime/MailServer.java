@@ -78,6 +78,7 @@ public final class MailServer implements AutoCloseable {
         Path dataDir = config.server().dataDir();
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
         this.metrics = new TernMetrics(clock);
+        journal.onCommit(metrics::journalCommitted);
 
         // Replay twice: first the fold (small), then the bytes of only what is still pending.
         QueueState state = new QueueState(new Scheduler(), 1024);
@@ -106,7 +107,18 @@ public final class MailServer implements AutoCloseable {
         metrics.watchQueue(runner.gauges());
 
         var spool = new JournalSpool(journal::append, bodies, runner, metrics);
-        this.smtp = SmtpServer.start(config, spool, ids, clock);
+        try {
+            this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
+        } catch (RuntimeException e) {
+            // A listen address in use: undo what started, so the process can exit cleanly.
+            runner.shutdown(Duration.ofSeconds(1));
+            connections.close();
+            dns.close();
+            journal.close();
+            throw new IOException("cannot listen on " + config.server().listen() + ": " + e.getMessage(), e);
+        }
+
+        smtp.countInto(metrics);
 
         this.admin = new AdminServer(metrics, this::health);
         admin.route("/queue/retry", this::retryAction);
@@ -132,7 +144,7 @@ public final class MailServer implements AutoCloseable {
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
         var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
-                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config));
+                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config), metrics);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /**
- * The bytes of the message being received, our Received header first. One per session,
+ * The bytes of the message being received (our Received header is put in front at the end). One per session,
  * reused across transactions so that a busy session does not reallocate per message;
  * {@link #release} gives a big one back after an unusually large message.
  */
@@ -49,6 +49,14 @@ final class MessageBuffer {
     /** The exact bytes, for the spool (which keeps them, so this must be a copy). */
     byte[] copy() {
         return Arrays.copyOf(bytes, length);
+    }
+
+    /** {@code prefix} then the message, in one new array (the spool keeps it). */
+    byte[] copyAfter(byte[] prefix) {
+        byte[] out = new byte[prefix.length + length];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(bytes, 0, out, prefix.length, length);
+        return out;
     }
 
     void release() {

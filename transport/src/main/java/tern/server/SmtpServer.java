@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +16,17 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
+import tern.auth.AuthThrottle;
 import tern.config.TernConfig;
+import tern.dns.MailDns;
+import tern.metrics.TernMetrics;
 import tern.queue.QueueIdGenerator;
 import tern.queue.Spool;
 
 /**
- * The inbound ESMTP server: one Reactor Netty {@link TcpServer} per {@code server.listen}
- * address, sharing one event-loop group (native epoll when it loads). Each connection gets
+ * The inbound ESMTP server: one Reactor Netty {@link TcpServer} per address of
+ * {@code server.listen}, {@code server.submission} and {@code server.implicitTls}, sharing one
+ * event-loop group (native epoll when it loads). Each connection gets
  * an {@link SmtpSession}; messages go to the {@link Spool}, and 250 follows only once the
  * spool says the message is stored.
  */
@@ -39,10 +45,34 @@ public final class SmtpServer {
     }
 
     private volatile List<DisposableServer> servers = List.of();
+    /** Where connections and replies are counted; null = not counted. Read once per new connection. */
+    private volatile TernMetrics metrics;
 
-    /** Binds every listener of {@code config.server().listen()}; port 0 picks a free port. */
+    /** Counts inbound connections and replies in {@code metrics} from the next connection on. */
+    public void countInto(TernMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Binds every listener of {@code config.server().listen()}; port 0 picks a free port. No reverse DNS. */
     public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock) {
-        var server = new SmtpServer(new InboundContext(config, spool, ids, clock),
+        return start(config, spool, ids, clock, null);
+    }
+
+    /**
+     * Binds every listener of {@code server.listen}, {@code server.submission} and
+     * {@code server.implicitTls}; port 0 picks a free port.
+     *
+     * @param dns the resolver for {@code server.reverseDnsLookup}; null = no reverse DNS checks
+     */
+    public static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock,
+                                   MailDns dns) {
+        return start(config, spool, ids, clock, dns, new AuthThrottle(clock));
+    }
+
+    /** With a throttle of the caller's choosing (tests that make many failed attempts on purpose). */
+    static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
+                            AuthThrottle authThrottle) {
+        var server = new SmtpServer(new InboundContext(config, spool, ids, clock, dns, authThrottle),
                 LoopResources.create("tern-smtp", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), true));
         server.bind(config);
         return server;
@@ -61,24 +91,43 @@ public final class SmtpServer {
         LoopResources loops = this.loops;
         long idleMillis = config.server().idleTimeout().toMillis();
         List<DisposableServer> bound = new ArrayList<>();
+        Map<DisposableServer, ListenerKind> kinds = new LinkedHashMap<>();
         try {
-            for (TernConfig.Listener listener : config.server().listen()) {
-                DisposableServer server = TcpServer.create()
-                        .runOn(loops, true)
-                        .host(listener.host())
-                        .port(listener.port())
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        // In front of Reactor's bridge: the session consumes every byte itself (it
-                        // needs to switch between lines, DATA and BDAT chunks on the exact byte), and
-                        // Reactor's side only keeps the connection open until the session closes it.
-                        .doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-                                .addFirst("tern.smtp", new SmtpSession(context))
-                                .addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS)))
-                        .handle((in, out) -> Mono.never())
-                        .bindNow();
-                bound.add(server);
-                log.info("listening for SMTP on {} ({})", server.address(),
-                        LoopResources.hasNativeSupport() ? "native transport" : "NIO");
+            for (ListenerKind kind : ListenerKind.values()) {
+                List<TernConfig.Listener> listeners = switch (kind) {
+                    case MTA -> config.server().listen();
+                    case SUBMISSION -> config.server().submission();
+                    case SUBMISSIONS -> config.server().implicitTls();
+                };
+                for (TernConfig.Listener listener : listeners) {
+                    DisposableServer server = TcpServer.create()
+                            .runOn(loops, true)
+                            .host(listener.host())
+                            .port(listener.port())
+                            .childOption(ChannelOption.TCP_NODELAY, true)
+                            // In front of Reactor's bridge: the session consumes every byte itself (it
+                            // needs to switch between lines, DATA and BDAT chunks on the exact byte), and
+                            // Reactor's side only keeps the connection open until the session closes it.
+                            .doOnChannelInit((observer, channel, remote) -> {
+                                InboundContext current = context;
+                                channel.pipeline()
+                                        .addFirst("tern.smtp", new SmtpSession(current, kind))
+                                        .addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+                                TernMetrics counting = metrics;
+                                if (counting != null) {
+                                    channel.pipeline().addBefore("tern.smtp", InboundCounting.NAME, new InboundCounting(counting));
+                                }
+                                if (kind.implicitTls) {
+                                    channel.pipeline().addFirst(SmtpSession.TLS_HANDLER, current.tls.newHandler(channel.alloc()));
+                                }
+                            })
+                            .handle((in, out) -> Mono.never())
+                            .bindNow();
+                    bound.add(server);
+                    kinds.put(server, kind);
+                    log.info("listening for SMTP ({}) on {} ({})", kind, server.address(),
+                            LoopResources.hasNativeSupport() ? "native transport" : "NIO");
+                }
             }
         } catch (RuntimeException e) {
             bound.forEach(DisposableServer::disposeNow);
@@ -86,10 +135,43 @@ public final class SmtpServer {
             throw e;
         }
         servers = List.copyOf(bound);
+        this.kinds = Map.copyOf(kinds);
     }
 
+    private volatile Map<DisposableServer, ListenerKind> kinds = Map.of();
+
+    /** The bound addresses of {@code server.submission}, in configuration order. */
+    public List<InetSocketAddress> submissionAddresses() {
+        return addressesOf(ListenerKind.SUBMISSION);
+    }
+
+    /** The bound addresses of {@code server.implicitTls}, in configuration order. */
+    public List<InetSocketAddress> implicitTlsAddresses() {
+        return addressesOf(ListenerKind.SUBMISSIONS);
+    }
+
+    private List<InetSocketAddress> addressesOf(ListenerKind kind) {
+        return servers.stream().filter(s -> kinds.get(s) == kind).map(s -> (InetSocketAddress) s.address()).toList();
+    }
+
+    /** Sessions open now (for tests and metrics). */
+    public int openSessions() {
+        return context.sessions.size();
+    }
+
+    /** Connections counted now, including those being refused (for tests and metrics). */
+    public int openConnections() {
+        return context.connections.get();
+    }
+
+    /** Client addresses holding a connection now (for tests and metrics). */
+    public int connectedClientAddresses() {
+        return context.perClient.addresses();
+    }
+
+    /** The bound addresses of {@code server.listen}, in configuration order. */
     public List<InetSocketAddress> boundAddresses() {
-        return servers.stream().map(s -> (InetSocketAddress) s.address()).toList();
+        return addressesOf(ListenerKind.MTA);
     }
 
     /**

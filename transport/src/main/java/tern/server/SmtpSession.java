@@ -6,7 +6,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ByteProcessor;
 import java.net.InetAddress;
@@ -20,15 +22,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
+import tern.auth.Sasl;
+import tern.dns.ReverseDnsVerdict;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.header.ReceivedHeader;
 import tern.header.WithProtocol;
+import tern.maildir.Maildir;
 import tern.queue.QueueId;
 import tern.smtp.Command;
 import tern.smtp.MailFrom;
@@ -55,6 +61,17 @@ import tern.smtp.Verb;
  * (as some servers do) would hand a different message onward than the one a downstream
  * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
  * also what Postfix's {@code smtpd_forbid_bare_newline} does.
+ *
+ * <p>Policy (issue 5). Relaying needs a client in {@code relay.allowFrom}, an authenticated
+ * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
+ * {@code %}, {@code !} or {@code @} for a local domain is refused (550 5.1.1) rather than read
+ * as a percent hack or bang path, one Maildir cannot hold as a folder name is refused (550
+ * 5.1.3). STARTTLS discards whatever plaintext the client pipelined behind it and forgets the
+ * session (RFC 3207 4.2; CVE-2011-0411). AUTH is offered only under TLS or on loopback, and its
+ * password check runs on a virtual thread, never on the event loop. The reverse-DNS verdict is
+ * asked for at EHLO and awaited, if still unknown, at the end of the message for at most the DNS
+ * timeout. A client that talks before the greeting, speaks HTTP, or collects
+ * {@code server.maxErrors} error replies is dropped.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
@@ -64,6 +81,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     static final int MAX_COMMAND_LINE = 512;
     /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
     static final int MAX_TEXT_LINE = 998;
+    /** The pipeline name of the TLS handler, in front of every other. */
+    static final String TLS_HANDLER = "tern.tls";
+    /** RFC 1035 2.3.4: a domain name is at most 255 octets; an EHLO argument no longer. */
+    private static final int MAX_HELO_NAME = 255;
 
     /** What the next input bytes are. */
     private enum Input {
@@ -72,8 +93,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         LONG_LINE,
         DATA,
         CHUNK,
-        /** A message is with the spool; input waits in the buffer. */
+        /** A message is with the spool (or waits for the reverse-DNS verdict); input waits in the buffer. */
         COMMITTING,
+        /** A password is being checked off the loop, or a failed AUTH's answer is held back. */
+        AUTHENTICATING,
         CLOSED
     }
 
@@ -81,6 +104,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private enum DataState { LINE_START, IN_LINE, CR, DOT, DOT_CR }
 
     private final InboundContext server;
+    private final ListenerKind kind;
     private final MessageBuffer message = new MessageBuffer();
     private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
 
@@ -91,9 +115,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private boolean counted;
 
     private String clientAddress;
+    private InetAddress clientInet;
     private boolean clientMayRelay;
+    private boolean loopback;
+    private boolean perClientCounted;
+    private boolean greeted;
+    /** The client closed its sending side: finish what is in hand, then close. */
+    private boolean inputEnded;
+    private int errors;
+    private boolean tls;
     private String heloName;
     private boolean extended;
+    private String authUser;
+    private Sasl sasl;
+    /** The reverse-DNS verdict for the current HELO name; null when reverse DNS is off. */
+    private CompletableFuture<ReverseDnsVerdict> reverseDns;
 
     // The mail transaction.
     private QueueId id;
@@ -114,7 +150,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private Reply chunkRefusal;
 
     SmtpSession(InboundContext server) {
+        this(server, ListenerKind.MTA);
+    }
+
+    SmtpSession(InboundContext server, ListenerKind kind) {
         this.server = server;
+        this.kind = kind;
+        this.tls = kind.implicitTls;
     }
 
     // ---- channel events ------------------------------------------------------------------
@@ -149,8 +191,32 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
+        if (!server.perClient.tryAcquire(clientAddress)) {
+            log.info("client={} refused: {} connections from it already", clientAddress, server.perClient.perAddress());
+            replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
+            return;
+        }
+        perClientCounted = true;
+        clientInet = address;
+        loopback = address.isLoopbackAddress();
         clientMayRelay = server.relay.mayRelay(address);
+        if (server.dns != null) {
+            server.dns.ptr(address); // starts the PTR query now; the verdict at EHLO finds it cached or in flight
+        }
+        // Reading from the start: a client that talks before the greeting is caught in channelRead.
         ctx.channel().config().setAutoRead(true);
+        if (server.greetingDelayMillis > 0) {
+            ctx.executor().schedule(this::greet, server.greetingDelayMillis, TimeUnit.MILLISECONDS);
+        } else {
+            greet();
+        }
+    }
+
+    private void greet() {
+        if (mode == Input.CLOSED) {
+            return;
+        }
+        greeted = true;
         reply(server.greeting);
         ctx.flush();
     }
@@ -165,6 +231,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             bytes.release();
             return;
         }
+        if (!greeted) {
+            // Postfix's postscreen "pregreet" test: a real client waits for the 220; a spam bot
+            // that fires its commands blind does not.
+            bytes.release();
+            log.info("client={} talked before the greeting; dropped", clientAddress);
+            replyAndClose(Replies.PREGREET);
+            return;
+        }
         input = input == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), input, bytes);
         process();
     }
@@ -172,6 +246,20 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        // A client that pipelines without reading its replies must not make us buffer them
+        // without bound: stop reading until the replies have drained.
+        if (!ctx.channel().isWritable() && mode != Input.CLOSED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.LONG_LINE
+                || mode == Input.DATA || mode == Input.CHUNK)) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -182,18 +270,43 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             counted = false;
             server.connections.decrementAndGet();
         }
+        if (perClientCounted) {
+            perClientCounted = false;
+            server.perClient.release(clientAddress);
+        }
+        if (sasl != null) {
+            sasl.reset();
+        }
         server.sessions.remove(this);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && mode != Input.COMMITTING && mode != Input.CLOSED) {
+        if (evt instanceof IdleStateEvent && mode != Input.COMMITTING && mode != Input.AUTHENTICATING
+                && mode != Input.CLOSED) {
             log.info("{}client={} idle timeout", idPrefix(), clientAddress);
             replyAndClose(Replies.IDLE_TIMEOUT);
             return;
         }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // Reactor Netty allows half-closed connections; a client that has nothing more to say
+            // gets the answers to what it sent (a message at the spool still gets its 250) and
+            // then the close, instead of a session that waits for the idle timeout.
+            inputEnded = true;
+            closeIfInputEnded();
+            return;
+        }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    private void closeIfInputEnded() {
+        // A held-back AUTH answer is not worth waiting for (nor is it owed to a guesser); a 250 is.
+        if (inputEnded && mode != Input.CLOSED && mode != Input.COMMITTING) {
+            mode = Input.CLOSED;
+            releaseInput();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
@@ -208,8 +321,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (mode == Input.CLOSED || ctx == null) {
             return;
         }
-        if (mode == Input.COMMITTING) {
-            return; // committed() answers the message, then says 421 and closes
+        if (mode == Input.COMMITTING || mode == Input.AUTHENTICATING) {
+            return; // committed() / authenticated() answer first, then say 421 and close
         }
         replyAndClose(Replies.SHUTTING_DOWN);
     }
@@ -235,8 +348,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 case LONG_LINE -> skipLongLine();
                 case DATA -> readData();
                 case CHUNK -> readChunk();
-                case COMMITTING, CLOSED -> false;
+                case COMMITTING, AUTHENTICATING, CLOSED -> false;
             };
+            if (errors >= server.maxErrors && mode != Input.CLOSED && mode != Input.COMMITTING) {
+                log.info("{}client={} {} errors; dropped", idPrefix(), clientAddress, errors);
+                replyAndClose(Replies.TOO_MANY_ERRORS);
+                break;
+            }
             if (!more) {
                 break;
             }
@@ -285,7 +403,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < length; i++) {
             byte c = lineBytes[i];
             if (c == '\r' || c == '\n') {
+                abandonAuth();
                 reply(Replies.BARE_NEWLINE_IN_COMMAND);
+                return true;
+            }
+            if (c == 0) {
+                abandonAuth();
+                reply(Replies.NUL_IN_COMMAND);
                 return true;
             }
             if (c < 0) {
@@ -299,12 +423,42 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             try {
                 line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(lineBytes, 0, length)).toString();
             } catch (CharacterCodingException e) {
+                abandonAuth();
                 reply(Replies.SYNTAX_ERROR.withText("Command line is not valid UTF-8"));
                 return true;
             }
         }
-        handle(Command.parse(line));
+        if (sasl != null && sasl.inProgress()) {
+            authStep(sasl.respond(line));
+            return true;
+        }
+        Command command = Command.parse(line);
+        if (command.verb() == null && isHttpRequest(line)) {
+            log.info("client={} sent an HTTP request; dropped", clientAddress);
+            replyAndClose(Replies.NOT_HTTP);
+            return false;
+        }
+        handle(command);
         return true;
+    }
+
+    private static final String[] HTTP_METHODS = {
+        "GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "CONNECT ", "OPTIONS ", "PATCH ", "TRACE "};
+
+    /** A browser or a proxy abuser (cross-protocol requests): nothing an SMTP client says. */
+    private static boolean isHttpRequest(String line) {
+        for (String method : HTTP_METHODS) {
+            if (line.startsWith(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void abandonAuth() {
+        if (sasl != null) {
+            sasl.reset();
+        }
     }
 
     private boolean skipLongLine() {
@@ -369,6 +523,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case QUIT -> replyAndClose(Replies.BYE);
             case VRFY -> reply(arg.isEmpty() ? Replies.SYNTAX_ERROR.withText("Syntax: VRFY <address>") : Replies.VRFY_CANNOT);
             case HELP -> reply(Replies.HELP);
+            case AUTH -> auth(arg);
+            case STARTTLS -> startTls(arg);
         }
     }
 
@@ -378,13 +534,182 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         int space = arg.indexOf(' ');
-        heloName = space < 0 ? arg : arg.substring(0, space);
+        String name = space < 0 ? arg : arg.substring(0, space);
+        if (name.length() > MAX_HELO_NAME) {
+            reply(Replies.SYNTAX_ERROR.withText("Host name longer than 255 octets"));
+            return;
+        }
+        for (int i = 0; i < arg.length(); i++) {
+            char c = arg.charAt(i);
+            if (c < 32 || c == 127) {
+                reply(Replies.BAD_HELO_NAME);
+                return;
+            }
+        }
+        if (server.dns != null && (reverseDns == null || !name.equalsIgnoreCase(heloName))) {
+            reverseDns = server.dns.verify(clientInet, name);
+        }
+        heloName = name;
         extended = ehlo;
         endTransaction(); // RFC 5321 4.1.4: EHLO resets like RSET
-        reply(ehlo ? server.ehloReply : server.heloReply);
+        reply(ehlo ? server.ehloReply(server.tls != null && !tls, authOffered()) : server.heloReply);
+    }
+
+    /** Credentials travel only under TLS, or over loopback where nobody can listen in. */
+    private boolean authOffered() {
+        return tls || loopback;
+    }
+
+    // ---- STARTTLS (RFC 3207) -----------------------------------------------------------------
+
+    private void startTls(String arg) {
+        if (tls) {
+            reply(Replies.TLS_ALREADY_ACTIVE);
+            return;
+        }
+        if (server.tls == null) {
+            reply(Replies.NOT_IMPLEMENTED);
+            return;
+        }
+        if (!arg.isEmpty()) {
+            reply(Replies.SYNTAX_ERROR.withText("STARTTLS takes no argument"));
+            return;
+        }
+        reply(Replies.READY_FOR_TLS);
+        ctx.flush(); // the 220 goes out in plaintext, below the TLS handler added next
+        // Whatever the client sent after STARTTLS in plaintext is dropped unread: executed
+        // after the handshake, it would pass as sent under TLS (CVE-2011-0411).
+        int pipelined = input.readableBytes();
+        if (pipelined > 0) {
+            log.info("client={} pipelined {} plaintext octets after STARTTLS; discarded", clientAddress, pipelined);
+            input.skipBytes(pipelined);
+        }
+        ctx.pipeline().addFirst(TLS_HANDLER, server.tls.newHandler(ctx.alloc()));
+        tls = true;
+        // RFC 3207 4.2: the client must start over with EHLO; nothing learned before counts.
+        heloName = null;
+        extended = false;
+        authUser = null;
+        abandonAuth();
+        reverseDns = null;
+        endTransaction();
+    }
+
+    // ---- AUTH (RFC 4954) ----------------------------------------------------------------------
+
+    private void auth(String arg) {
+        if (authUser != null) {
+            reply(Replies.AUTH_ALREADY);
+            return;
+        }
+        if (!authOffered()) {
+            reply(Replies.ENCRYPTION_REQUIRED);
+            return;
+        }
+        int space = arg.indexOf(' ');
+        String mechanism = space < 0 ? arg : arg.substring(0, space);
+        String initial = space < 0 ? null : arg.substring(space + 1);
+        if (sasl == null) {
+            sasl = new Sasl();
+        }
+        authStep(sasl.start(mechanism, initial));
+    }
+
+    private void authStep(Sasl.Step step) {
+        switch (step) {
+            case Sasl.Step.Challenge c -> reply(c.reply());
+            case Sasl.Step.Refused r when r.reason() == Sasl.Reason.FAILED -> checked(null, false, 0);
+            case Sasl.Step.Refused r -> reply(r.reply());
+            case Sasl.Step.Credentials c -> verify(c);
+        }
+    }
+
+    /** The password check runs on a virtual thread; its answer comes back to this loop. */
+    private void verify(Sasl.Step.Credentials credentials) {
+        mode = Input.AUTHENTICATING;
+        ctx.channel().config().setAutoRead(false);
+        long started = System.nanoTime();
+        Thread.ofVirtual().name("auth-check").start(() -> {
+            boolean ok = false;
+            try {
+                server.authSlots.acquire();
+                try {
+                    ok = server.users.verify(credentials.user(), credentials.password());
+                } finally {
+                    server.authSlots.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.warn("client={} AUTH check failed: {}", clientAddress, e.toString());
+            } finally {
+                credentials.erase();
+            }
+            boolean verified = ok;
+            try {
+                ctx.executor().execute(() -> checked(credentials.user(), verified, started));
+            } catch (RejectedExecutionException e) {
+                // the loop is gone: so is the session
+            }
+        });
+    }
+
+    /**
+     * Answers an AUTH attempt, but not before the throttle's delay for this address has passed
+     * since the attempt began: a success is held back as long as a failure, or a guesser could
+     * stop waiting once the delay showed the answer was no.
+     */
+    private void checked(String user, boolean ok, long startedNanos) {
+        if (mode == Input.CLOSED) {
+            return;
+        }
+        long delay = server.authThrottle.delayFor(clientAddress).toNanos()
+                - (startedNanos == 0 ? 0 : System.nanoTime() - startedNanos);
+        if (!ok) {
+            server.authThrottle.failed(clientAddress);
+        }
+        if (delay > 0) {
+            mode = Input.AUTHENTICATING;
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> answerAuth(user, ok), delay, TimeUnit.NANOSECONDS);
+        } else {
+            answerAuth(user, ok);
+        }
+    }
+
+    private void answerAuth(String user, boolean ok) {
+        if (mode == Input.CLOSED) {
+            return;
+        }
+        boolean wasWaiting = mode == Input.AUTHENTICATING;
+        mode = Input.COMMAND;
+        if (ok) {
+            server.authThrottle.succeeded(clientAddress);
+            authUser = user;
+            log.info("client={} authenticated as {}", clientAddress, user);
+            reply(Replies.AUTH_SUCCEEDED);
+        } else {
+            log.info("client={} AUTH failed{}", clientAddress, user == null ? "" : " for " + user);
+            reply(Replies.AUTH_FAILED);
+        }
+        if (!wasWaiting) {
+            return; // answered inline from process(), which goes on by itself
+        }
+        if (server.shuttingDown()) {
+            replyAndClose(Replies.SHUTTING_DOWN);
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        process();
+        ctx.flush();
+        closeIfInputEnded();
     }
 
     private void mail(String arg) {
+        if (kind.requiresAuth && authUser == null) {
+            reply(Replies.AUTH_REQUIRED);
+            return;
+        }
         MailFrom parsed;
         try {
             parsed = MailFrom.parse(arg);
@@ -410,8 +735,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(e.reply());
             return;
         }
-        if (!server.relay.accepts(recipient.address(), clientMayRelay)) {
-            log.info("{}: client={} rcpt=<{}> relay denied", id, clientAddress, recipient.address());
+        Mailbox address = recipient.address();
+        if (server.relay.isLocal(address.domain())) {
+            Reply refusal = localPartRefusal(address);
+            if (refusal != null) {
+                log.info("{}: client={} rcpt=<{}> refused: {}", id, clientAddress, address, refusal);
+                reply(refusal);
+                return;
+            }
+        } else if (!server.relay.accepts(address, clientMayRelay || authUser != null)) {
+            log.info("{}: client={} rcpt=<{}> relay denied", id, clientAddress, address);
             reply(Replies.RELAY_DENIED);
             return;
         }
@@ -426,6 +759,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         recipients.put(recipient.address(), recipient);
         phase = SmtpPhase.RCPT_GIVEN;
         reply(Replies.RECIPIENT_OK);
+    }
+
+    /**
+     * A local part is delivered as it is or not at all. The characters older MTAs read as
+     * routing ({@code user%remote}, {@code remote!user}, a quoted {@code "user@remote"}) are
+     * refused, not stored as a folder of that name: nobody has such a mailbox, and refusing
+     * tells the sender at once instead of leaving mail in a folder no one reads.
+     */
+    private static Reply localPartRefusal(Mailbox address) {
+        if (!Maildir.isDeliverable(address)) {
+            return Replies.BAD_MAILBOX_NAME;
+        }
+        String local = address.localPart();
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            if (c == '%' || c == '!' || c == '@') {
+                return Replies.NO_SUCH_USER;
+            }
+        }
+        return null;
     }
 
     private void data(String arg) {
@@ -504,10 +857,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void startMessage() {
         arrival = server.clock.instant();
         message.clear();
-        List<Recipient> rcpts = List.copyOf(recipients.values());
-        WithProtocol with = WithProtocol.of(extended, false, false, mail.smtpUtf8());
-        message.append(ReceivedHeader.of(heloName, clientAddress, null, server.fqdn, with, id, rcpts, arrival).bytes());
-        headerLength = message.length();
+        // The Received header is written at the end, once the reverse-DNS verdict is in.
+        headerLength = 0;
         dataState = DataState.IN_LINE;
         tooLarge = false;
         bareNewline = false;
@@ -700,14 +1051,49 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             endTransaction();
             return;
         }
-        commit();
+        CompletableFuture<ReverseDnsVerdict> verdict = reverseDns;
+        if (verdict == null || verdict.isDone()) {
+            commit(verdict == null ? null : verdictNow(verdict));
+            return;
+        }
+        // Slow DNS: the message waits (input too), never the loop, and never longer than a query's timeout.
+        mode = Input.COMMITTING;
+        ctx.channel().config().setAutoRead(false);
+        verdict.copy().completeOnTimeout(ReverseDnsVerdict.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> {
+                    try {
+                        ctx.executor().execute(() -> {
+                            if (mode == Input.COMMITTING) {
+                                commit(e != null || v == null ? ReverseDnsVerdict.FAILED : v);
+                            }
+                        });
+                    } catch (RejectedExecutionException gone) {
+                        // the session is gone, and the message was never acknowledged
+                    }
+                });
     }
 
-    private void commit() {
+    private static ReverseDnsVerdict verdictNow(CompletableFuture<ReverseDnsVerdict> verdict) {
+        return verdict.isCompletedExceptionally() ? ReverseDnsVerdict.FAILED : verdict.join();
+    }
+
+    private static String annotation(ReverseDnsVerdict verdict) {
+        return verdict == null ? null : switch (verdict) {
+            case VERIFIED -> null;
+            case UNVERIFIED -> "unverified";
+            case FAILED -> "RDNS failed";
+        };
+    }
+
+    private void commit(ReverseDnsVerdict verdict) {
         QueueId queueId = id;
-        Envelope envelope = new Envelope(queueId, mail.reversePath(), List.copyOf(recipients.values()), mail.body(),
+        List<Recipient> rcpts = List.copyOf(recipients.values());
+        Envelope envelope = new Envelope(queueId, mail.reversePath(), rcpts, mail.body(),
                 mail.smtpUtf8(), mail.ret(), mail.envId(), mail.declaredSize(), clientAddress, heloName, arrival);
-        byte[] bytes = message.copy();
+        WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
+        byte[] header = ReceivedHeader.of(heloName, clientAddress, annotation(verdict), server.fqdn, with, queueId,
+                rcpts, arrival).bytes();
+        byte[] bytes = message.copyAfter(header);
         endTransaction();
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
@@ -748,6 +1134,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(true);
         process();
         ctx.flush();
+        closeIfInputEnded();
     }
 
     private void endTransaction() {
@@ -762,6 +1149,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
     private void reply(Reply reply) {
+        if (reply.code() >= 500) {
+            errors++;
+        }
         String wire = reply.wire();
         ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
         ByteBufUtil.writeUtf8(out, wire);

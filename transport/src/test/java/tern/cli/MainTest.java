@@ -129,15 +129,32 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "serve", "journal tail --follow --json", "queue list", "queue show ID1", "queue retry ID1",
-            "queue retry --all", "queue delete ID1", "route <postmaster@example.test>", "bench load -n 10",
-            "bench sink --port 2601"})
-    void commandsWhoseMachineryIsMissingSayNotAvailableAndExit2(String line) throws IOException {
-        Files.writeString(dir.resolve("ok.yaml"), "server: {fqdn: mx.example.test}\n");
-        String[] words = line.split(" ");
-        assertThat(run(words)).isEqualTo(Exit.NOT_AVAILABLE);
-        assertThat(err()).contains("not available yet").hasLineCount(1);
+    @ValueSource(strings = {"bench load -n 10", "bench sink --port 2601"})
+    void theLoadToolsRunFromTheBenchJarNotFromTernJar(String line) {
+        assertThat(run(line.split(" "))).isEqualTo(Exit.NOT_AVAILABLE);
+        assertThat(err()).contains("bench/target/tern-bench.jar").hasLineCount(1);
+    }
+
+    @Test
+    void routeExplainsTheDecisionWithoutDns() throws IOException {
+        Files.writeString(dir.resolve("r.yaml"), """
+                domains: {local: [example.test]}
+                routes: [{domain: partner.example, nextHop: "[127.0.0.1]:2601"}]
+                delivery: {smartHost: "[10.0.0.1]:25"}
+                """);
+        assertThat(run("route", "bob@partner.example", "--config", "r.yaml")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("route domain partner.example → [127.0.0.1]:2601");
+        assertThat(run("route", "<postmaster@example.test>", "--config", "r.yaml")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("local domain example.test → Maildir");
+        assertThat(run("route", "x@elsewhere.test", "--config", "r.yaml", "--no-dns")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("smart host [10.0.0.1]:25");
+    }
+
+    @Test
+    void queueListOfAnEmptyDataDirSaysTheQueueIsEmpty() throws IOException {
+        Files.writeString(dir.resolve("q.yaml"), "server: {dataDir: qdata}\n");
+        assertThat(run("queue", "list", "--config", "q.yaml")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("queue is empty");
     }
 
     @Test

@@ -77,6 +77,8 @@ class QueueRunnerTest {
         metrics.close();
     }
 
+    private int perDestination = 10;
+
     /** A runner for local domain local.test, with far.test routed to {@code remotePort} on 127.0.0.2. */
     private void startRunner(int remotePort, TernConfig.Retry retry) {
         var defaults = TernConfig.defaults("mx.tern.test");
@@ -87,14 +89,14 @@ class QueueRunnerTest {
                 delivery, List.of(new TernConfig.Route("far.test", "[127.0.0.2]:" + remotePort)), defaults.dns(),
                 defaults.journal(), defaults.admin());
         var settings = new ClientSettings("mx.tern.test", Duration.ofSeconds(2), TernConfig.OutboundTls.OFF, null, null);
-        var remote = new RemoteDelivery(resolver, cache, settings, settings, 25, Masquerade.of(config));
+        var remote = new RemoteDelivery(resolver, cache, settings, settings, 25, Masquerade.of(config), metrics);
         EventLog log = event -> {
             journal.add(event);
             return CompletableFuture.completedFuture(null);
         };
         runner = new QueueRunner(new QueueState(), clock, log, bodies, new LocalDelivery(new Maildir(data, "mx.tern.test")),
                 new Badmail(data), ids, metrics, 10, new QueueRunner.Settings(new Router(config),
-                new DeliveryPolicy(delivery, clock), remote, 10, "mx.tern.test", new Mailbox("postmaster", "local.test"), 100));
+                new DeliveryPolicy(delivery, clock), remote, perDestination, "mx.tern.test", new Mailbox("postmaster", "local.test"), 100));
         runner.start();
     }
 
@@ -267,6 +269,32 @@ class QueueRunnerTest {
                     .satisfies(b -> assertThat(b.reason()).isEqualTo("deleted by operator"));
             assertThat(Files.readString(data.resolve("badmail/" + accepted.id() + ".bdr"))).contains("deleted by operator");
             assertThat(runner.ask(s -> s.isPending(accepted.id())).get()).isFalse();
+        }
+    }
+
+    @Test
+    void noMoreThanPerDomainConnectionsGoToOneDestinationAtOnce() throws Exception {
+        var inTransaction = new java.util.concurrent.atomic.AtomicInteger();
+        var most = new java.util.concurrent.atomic.AtomicInteger();
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .on(ScriptedSmtpServer.Verb.MESSAGE, exchange -> {
+                    most.accumulateAndGet(inTransaction.incrementAndGet(), Math::max);
+                    try {
+                        Thread.sleep(100); // a slow server: attempts pile up if nothing limits them
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    inTransaction.decrementAndGet();
+                    return null;
+                }).start()) {
+            perDestination = 2;
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            for (int i = 0; i < 8; i++) {
+                submit(sender("a@local.test"), "m" + i + "@far.test");
+            }
+
+            Eventually.await("8 deliveries", () -> events(JournalEvent.Delivered.class).size() == 8);
+            assertThat(most.get()).isEqualTo(2);
         }
     }
 }

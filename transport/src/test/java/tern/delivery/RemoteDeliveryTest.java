@@ -35,6 +35,7 @@ class RemoteDeliveryTest {
     private MailDns resolver;
     private ConnectionCache cache;
     private int port;
+    private final tern.metrics.TernMetrics metrics = new tern.metrics.TernMetrics();
 
     @BeforeEach
     void start() throws Exception {
@@ -56,7 +57,7 @@ class RemoteDeliveryTest {
 
     private RemoteDelivery delivery(Masquerade masquerade) {
         var settings = new ClientSettings("relay.tern.test", Duration.ofSeconds(2), TernConfig.OutboundTls.OFF, null, null);
-        return new RemoteDelivery(resolver, cache, settings, settings, port, masquerade);
+        return new RemoteDelivery(resolver, cache, settings, settings, port, masquerade, metrics);
     }
 
     private static Envelope envelope(String from, String... to) {
@@ -197,6 +198,21 @@ class RemoteDeliveryTest {
             assertThat(hop.transactions()).hasSize(1);
             InetSocketAddress unused = hop.address();
             assertThat(unused.getPort()).isEqualTo(hop.port());
+        }
+    }
+
+    @Test
+    void anOpenConnectionCountsInTheOutboundGaugeUntilItCloses() throws Exception {
+        try (var hop = ScriptedSmtpServer.builder().bind("127.0.0.2").start()) {
+            var e = envelope("a@x.test", "b@far.test");
+            var route = new Route.Relay(NextHop.parse("[127.0.0.2]:" + hop.port(), 25), Route.Reason.SMART_HOST, "far.test");
+            delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(route, e, e.recipients(), MESSAGE);
+            delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(route, e, e.recipients(), MESSAGE);
+
+            assertThat(hop.connections()).as("the second message reuses the cached connection").isEqualTo(1);
+            assertThat(metrics.scrape()).contains("tern_smtp_outbound_connections 1.0");
+            cache.close();
+            assertThat(metrics.scrape()).contains("tern_smtp_outbound_connections 0.0");
         }
     }
 }

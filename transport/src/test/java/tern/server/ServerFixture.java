@@ -18,7 +18,7 @@ final class ServerFixture implements AutoCloseable {
 
     final SmtpServer server;
 
-    private ServerFixture(SmtpServer server) {
+    ServerFixture(SmtpServer server) {
         this.server = server;
     }
 
@@ -37,6 +37,11 @@ final class ServerFixture implements AutoCloseable {
 
     static ServerFixture start(TernConfig config, RecordingSpool spool) {
         return new ServerFixture(SmtpServer.start(config, spool, new QueueIdGenerator(CLOCK), CLOCK));
+    }
+
+    /** With a resolver for {@code server.reverseDnsLookup}. */
+    static ServerFixture start(TernConfig config, RecordingSpool spool, tern.dns.MailDns dns) {
+        return new ServerFixture(SmtpServer.start(config, spool, new QueueIdGenerator(CLOCK), CLOCK, dns));
     }
 
     InetSocketAddress address() {

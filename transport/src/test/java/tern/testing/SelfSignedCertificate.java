@@ -56,6 +56,38 @@ public final class SelfSignedCertificate {
         return Holder.KEY_STORE;
     }
 
+    /** The certificate and its key as PEM files, as {@code server.tls} takes them. */
+    public record Pem(Path certificate, Path privateKey) {
+    }
+
+    /** The same certificate written once per JVM as PEM files (certificate; PKCS#8 key). */
+    public static Pem pem() {
+        return PemHolder.PEM;
+    }
+
+    private static final class PemHolder {
+        static final Pem PEM = writePem();
+    }
+
+    private static Pem writePem() {
+        try {
+            Path dir = Files.createTempDirectory("tern-pem");
+            dir.toFile().deleteOnExit();
+            Path cert = dir.resolve("cert.pem");
+            Path key = dir.resolve("key.pem");
+            java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n"
+                    + mime.encodeToString(keyStore().getCertificate("tern").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+            Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+                    + mime.encodeToString(keyStore().getKey("tern", PASSWORD).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            cert.toFile().deleteOnExit();
+            key.toFile().deleteOnExit();
+            return new Pem(cert, key);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Lazy, once per JVM, without a lock held around the keytool run. */
     private static final class Holder {
         static final KeyStore KEY_STORE = generate();

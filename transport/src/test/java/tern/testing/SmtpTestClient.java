@@ -69,6 +69,20 @@ public final class SmtpTestClient implements AutoCloseable {
         }
     }
 
+    /** A client over a socket already connected, such as a TLS socket layered over another client's. */
+    public static SmtpTestClient over(Socket socket) {
+        try {
+            return new SmtpTestClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The socket underneath, for layering TLS over it after STARTTLS. */
+    public Socket socket() {
+        return socket;
+    }
+
     /** Sends text as UTF-8, exactly as given: write the CRLFs yourself. */
     public SmtpTestClient send(String text) {
         return send(text.getBytes(StandardCharsets.UTF_8));
