@@ -125,9 +125,7 @@ public final class RemoteDelivery {
                     connection = connections.borrow(peer).orElse(null);
                     boolean reused = connection != null;
                     if (!reused) {
-                        connection = SmtpConnection.open(peer, settings);
-                        metrics.outboundConnectionOpened();
-                        connection.whenClosed(metrics::outboundConnectionClosed);
+                        connection = open(peer, settings);
                     }
                     TransactionResult result;
                     try {
@@ -139,7 +137,7 @@ public final class RemoteDelivery {
                         // A cached connection the server had closed unseen: nothing was
                         // delivered on it, so the message goes again on a fresh one.
                         connection.close();
-                        connection = SmtpConnection.open(peer, settings);
+                        connection = open(peer, settings);
                         result = connection.send(transaction);
                     }
                     boolean dsn = connection.extensions().dsn();
@@ -171,6 +169,14 @@ public final class RemoteDelivery {
             }
         }
         return everyone(transaction, last, lastRelay);
+    }
+
+    /** A new connection, counted in the outbound connection gauge until it closes. */
+    private SmtpConnection open(InetSocketAddress peer, ClientSettings settings) throws SmtpException {
+        SmtpConnection connection = SmtpConnection.open(peer, settings);
+        metrics.outboundConnectionOpened();
+        connection.whenClosed(metrics::outboundConnectionClosed);
+        return connection;
     }
 
     /** The connection broke before the peer answered MAIL: the transaction never started. */
