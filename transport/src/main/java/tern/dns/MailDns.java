@@ -266,6 +266,28 @@ public final class MailDns implements AutoCloseable {
      * A forward lookup that times out makes the verdict FAILED (nothing is known); one that
      * answers without the client's address makes it UNVERIFIED.
      */
+    /**
+     * Whether {@code name} resolves to {@code client}. Only the client's own address family is
+     * asked (A for an IPv4 client, AAAA for IPv6): the other cannot confirm it, and a name
+     * without records of the other family would cost an uncacheable NODATA query per connection
+     * where the server sends no SOA.
+     */
+    private CompletableFuture<ReverseDnsVerdict> confirms(String name, InetAddress client) {
+        Name absolute;
+        try {
+            absolute = absolute(name);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(ReverseDnsVerdict.UNVERIFIED);
+        }
+        int type = client instanceof java.net.Inet6Address ? Type.AAAA : Type.A;
+        return resolve(absolute, type).handle((answer, error) -> {
+            if (error != null || answer instanceof DnsAnswer.Failure) {
+                return ReverseDnsVerdict.FAILED; // timeout or SERVFAIL: no verdict either way
+            }
+            return addressesOf(answer).contains(client) ? ReverseDnsVerdict.VERIFIED : ReverseDnsVerdict.UNVERIFIED;
+        });
+    }
+
     public CompletableFuture<ReverseDnsVerdict> verify(InetAddress client, String heloName) {
         String helo = normalized(heloName);
         return ptr(client).thenCompose(result -> switch (result) {
@@ -277,14 +299,7 @@ public final class MailDns implements AutoCloseable {
                 if (candidates.isEmpty()) {
                     yield CompletableFuture.completedFuture(ReverseDnsVerdict.UNVERIFIED);
                 }
-                yield addresses(candidates.getFirst()).handle((addresses, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                        return cause instanceof HostLookupException h && !h.failure().permanent()
-                                ? ReverseDnsVerdict.FAILED : ReverseDnsVerdict.UNVERIFIED;
-                    }
-                    return addresses.contains(client) ? ReverseDnsVerdict.VERIFIED : ReverseDnsVerdict.UNVERIFIED;
-                });
+                yield confirms(candidates.getFirst(), client);
             }
         });
     }
