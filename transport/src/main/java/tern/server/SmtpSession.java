@@ -695,14 +695,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (!wasWaiting) {
             return; // answered inline from process(), which goes on by itself
         }
-        if (server.shuttingDown()) {
-            replyAndClose(Replies.SHUTTING_DOWN);
-            return;
-        }
-        ctx.channel().config().setAutoRead(true);
-        process();
-        ctx.flush();
-        closeIfInputEnded();
+        resumeReading();
     }
 
     private void mail(String arg) {
@@ -1127,14 +1120,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());
             reply(Replies.JOURNAL_UNAVAILABLE);
         }
-        if (server.shuttingDown()) {
-            replyAndClose(Replies.SHUTTING_DOWN);
-            return;
-        }
-        ctx.channel().config().setAutoRead(true);
-        process();
-        ctx.flush();
-        closeIfInputEnded();
+        resumeReading();
     }
 
     private void endTransaction() {
@@ -1166,5 +1152,17 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private String idPrefix() {
         return id == null ? "" : id + ": ";
+    }
+
+    /** After a wait (the spool, a verdict): answer 421 if the server is stopping, else go on with the input held back. */
+    private void resumeReading() {
+        if (server.shuttingDown()) {
+            replyAndClose(Replies.SHUTTING_DOWN);
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        process();
+        ctx.flush();
+        closeIfInputEnded();
     }
 }

@@ -1,9 +1,7 @@
 package tern.testing;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,16 +23,7 @@ public final class TernCommand {
     }
 
     public static Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")
-                    || arg.startsWith("-Dchronicle.")) {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-                System.getProperty("java.class.path"), "tern.cli.Main"));
+        List<String> command = TernProcess.mainCommand("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();

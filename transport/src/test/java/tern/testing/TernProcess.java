@@ -26,22 +26,8 @@ public final class TernProcess implements AutoCloseable {
 
     /** Starts {@code tern serve --config config} and waits until {@code smtpPort} accepts connections. */
     public static TernProcess serve(Path config, int smtpPort, Path log) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        // The Chronicle flags surefire gave this JVM (the pom's tern.jvm.flags) and nothing else.
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")
-                    || arg.startsWith("-Dchronicle.")) {
-                command.add(arg);
-            }
-        }
-        command.add("-Xmx512m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("tern.cli.Main");
-        command.add("serve");
-        command.add("--config");
-        command.add(config.toString());
+        List<String> command = mainCommand("-Xmx512m");
+        command.addAll(List.of("serve", "--config", config.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         var server = new TernProcess(p, log);
@@ -95,6 +81,24 @@ public final class TernProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
+    }
+
+    /**
+     * {@code java <the Chronicle flags surefire gave this JVM> <extra> -cp <this class path>
+     * tern.cli.Main}: a tern command line in a JVM of its own, as the launcher would run it.
+     */
+    public static List<String> mainCommand(String... extraJvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")
+                    || arg.startsWith("-Dchronicle.")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of(extraJvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "tern.cli.Main"));
+        return command;
     }
 
     public static int freePort() throws IOException {
