@@ -92,7 +92,7 @@ public class QueueHandOffBenchmark {
     private final List<Recipient> recipients = List.of(new Recipient(new Mailbox("no/folder", "local.test"),
             Set.of(Notify.NEVER), null));
 
-    /** Holds the bytes like HeldBodies and counts the workers that have started. */
+    /** Holds every message's bytes in memory and counts the workers that have started. */
     static final class Bodies implements MessageBodies {
         final ConcurrentHashMap<QueueId, byte[]> held = new ConcurrentHashMap<>();
         final AtomicLong started = new AtomicLong();
@@ -115,6 +115,16 @@ public class QueueHandOffBenchmark {
         @Override
         public void forget(QueueId id) {
             held.remove(id);
+        }
+
+        @Override
+        public void located(QueueId id, long index) {
+            // nothing to read back: every message stays held
+        }
+
+        @Override
+        public void spill(QueueId id) {
+            // held until forgotten
         }
     }
 

@@ -109,7 +109,14 @@ public final class Journal implements AutoCloseable {
     private sealed interface Request {
     }
 
-    private record Append(JournalEvent event, CompletableFuture<Void> done) implements Request {
+    /** {@code index} is null for a plain append; for a located one the writer fills in where the event went. */
+    private record Append(JournalEvent event, CompletableFuture<Void> done, long[] index) implements Request {
+    }
+
+    /** What {@link #replayLocated} hands over: each event with its index, for {@link #read}. */
+    @FunctionalInterface
+    public interface Visitor {
+        void event(long index, JournalEvent event);
     }
 
     /** Work that must run on the writer thread, after everything queued before it is committed. */
@@ -186,8 +193,44 @@ public final class Journal implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException("journal closed"));
             return done;
         }
-        requests.add(new Append(event, done));
+        requests.add(new Append(event, done, null));
         return done;
+    }
+
+    /**
+     * Like {@link #append}, and the future gives the event's index, with which {@link #read}
+     * finds it again (the queue runner reads a deferred message's bytes back that way).
+     */
+    public CompletableFuture<Long> appendLocated(JournalEvent event) {
+        Objects.requireNonNull(event, "event");
+        var done = new CompletableFuture<Void>();
+        long[] index = {-1};
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("journal closed"));
+        } else {
+            requests.add(new Append(event, done, index));
+        }
+        return done.thenApply(v -> index[0]);
+    }
+
+    /**
+     * The event at {@code index} (from {@link #appendLocated} or {@link #replayLocated}), read on
+     * the calling thread with a tailer of its own; safe from any thread, virtual ones included.
+     *
+     * @throws java.util.NoSuchElementException when nothing is there any more (retention deleted it)
+     */
+    public JournalEvent read(long index) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(index)) {
+                throw new java.util.NoSuchElementException("no journal event at index " + Long.toHexString(index));
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    throw new java.util.NoSuchElementException("no journal event at index " + Long.toHexString(index));
+                }
+                return JournalCodec.read(dc.wire().bytes());
+            }
+        }
     }
 
     /**
@@ -195,23 +238,30 @@ public final class Journal implements AutoCloseable {
      * the first append; the result carries the highest queue id for {@code continueAfter}.
      */
     public Replayed replay(Consumer<? super JournalEvent> sink) {
+        return replayLocated((index, event) -> sink.accept(event));
+    }
+
+    /** {@link #replay(Consumer)} with each event's index, for {@link #read}. */
+    public Replayed replayLocated(Visitor visitor) {
         long events = 0;
         QueueId highest = null;
         try (ExcerptTailer tailer = queue.createTailer()) {
             tailer.toStart();
             while (true) {
                 JournalEvent event;
+                long index;
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
                         break;
                     }
+                    index = dc.index();
                     event = JournalCodec.read(dc.wire().bytes());
                 }
                 events++;
                 if (highest == null || event.id().compareTo(highest) > 0) {
                     highest = event.id();
                 }
-                sink.accept(event);
+                visitor.event(index, event);
             }
         }
         return new Replayed(events, highest);
@@ -363,6 +413,9 @@ public final class Journal implements AutoCloseable {
                     dc.rollbackOnClose();
                     throw e;
                 }
+            }
+            if (a.index() != null) {
+                a.index()[0] = appender.lastIndexAppended();
             }
             return true;
         } catch (Throwable e) {

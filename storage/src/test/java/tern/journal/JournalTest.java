@@ -81,6 +81,30 @@ class JournalTest {
     }
 
     @Test
+    void anEventIsFoundAgainByTheIndexItsAppendReturnedAndReplayReports() throws Exception {
+        long first;
+        long second;
+        try (Journal journal = open(Sync.BATCH)) {
+            first = journal.appendLocated(Events.accepted("0PZK3M1A2C1", Events.T0)).join();
+            second = journal.appendLocated(Events.accepted("0PZK3M1A2C2", Events.T0)).join();
+            // from a virtual thread, as a delivery worker reads a deferred message back
+            try (var worker = Executors.newVirtualThreadPerTaskExecutor()) {
+                var read = worker.submit(() -> journal.read(second)).get();
+                assertThat(read.id()).isEqualTo(new QueueId("0PZK3M1A2C2"));
+                assertThat(((JournalEvent.Accepted) read).message())
+                        .isEqualTo(((JournalEvent.Accepted) Events.accepted("0PZK3M1A2C2", Events.T0)).message());
+            }
+        }
+        try (Journal journal = open(Sync.BATCH)) {
+            java.util.Map<Long, QueueId> seen = new java.util.HashMap<>();
+            journal.replayLocated((index, event) -> seen.put(index, event.id()));
+            assertThat(seen).containsEntry(first, new QueueId("0PZK3M1A2C1")).containsEntry(second, new QueueId("0PZK3M1A2C2"));
+            assertThat(journal.read(first).id()).isEqualTo(new QueueId("0PZK3M1A2C1"));
+            assertThatThrownBy(() -> journal.read(second + 1)).isInstanceOf(java.util.NoSuchElementException.class);
+        }
+    }
+
+    @Test
     void replayReportsTheHighestQueueIdForTheIdGenerator() {
         try (Journal journal = open(Sync.NONE)) {
             journal.append(Events.accepted("0PZK3M1A2B7", Events.T0));

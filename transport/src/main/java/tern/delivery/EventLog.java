@@ -8,4 +8,9 @@ import tern.journal.JournalEvent;
 public interface EventLog {
     /** Completes once {@code event} is durable. */
     CompletableFuture<Void> append(JournalEvent event);
+
+    /** Like {@link #append}, with where the event went (a journal index), or -1 when unknown. */
+    default CompletableFuture<Long> appendLocated(JournalEvent event) {
+        return append(event).thenApply(v -> -1L);
+    }
 }

@@ -31,14 +31,14 @@ public final class JournalSpool implements Spool {
         var event = new MessageAccepted();
         event.begin();
         var accepted = new Accepted(envelope, message);
-        // Kept before the append: the runner may dispatch the moment it hears of the message.
+        // In memory from the start: the first delivery attempt follows within milliseconds.
         bodies.keep(envelope.id(), message);
-        CompletableFuture<Void> written = journal.append(accepted);
-        return written.whenComplete((v, error) -> {
+        return journal.appendLocated(accepted).whenComplete((index, error) -> {
             if (error != null) {
                 bodies.forget(envelope.id());
                 return;
             }
+            bodies.located(envelope.id(), index);
             event.end();
             if (event.shouldCommit()) {
                 event.queueId = envelope.id().value();
@@ -49,6 +49,6 @@ public final class JournalSpool implements Spool {
             }
             metrics.messageAccepted();
             runner.arrived(accepted);
-        });
+        }).thenApply(index -> null);
     }
 }

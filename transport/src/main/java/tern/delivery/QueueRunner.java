@@ -502,6 +502,9 @@ public final class QueueRunner implements AutoCloseable {
         }
         rounds.remove(id);
         boolean finished = !state.isPending(id);
+        if (!finished) {
+            bodies.spill(id); // waits for a retry: the journal has the bytes
+        }
         if (!round.failed.isEmpty() || !round.delayed.isEmpty() || !round.succeeded.isEmpty()
                 || !round.badmailReasons.isEmpty()) {
             workers.execute(() -> report(round, finished));
@@ -564,8 +567,9 @@ public final class QueueRunner implements AutoCloseable {
         }
         var accepted = new Accepted(envelope, dsn.message());
         bodies.keep(envelope.id(), dsn.message());
-        journal.append(accepted).whenComplete((v, error) -> {
+        journal.appendLocated(accepted).whenComplete((index, error) -> {
             if (error == null) {
+                bodies.located(accepted.id(), index);
                 log.info("{}: report about {} queued: {} to <{}>", envelope.id(), about, dsn.subject(),
                         dsn.envelope().recipients().getFirst().address());
                 arrived(accepted);

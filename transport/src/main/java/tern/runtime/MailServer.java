@@ -23,7 +23,8 @@ import tern.badmail.Badmail;
 import tern.client.ClientSettings;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
-import tern.delivery.HeldBodies;
+import tern.delivery.EventLog;
+import tern.delivery.JournalBodies;
 import tern.delivery.JournalSpool;
 import tern.delivery.LocalDelivery;
 import tern.delivery.QueueRunner;
@@ -80,13 +81,13 @@ public final class MailServer implements AutoCloseable {
         this.metrics = new TernMetrics(clock);
         journal.onCommit(metrics::journalCommitted);
 
-        // Replay twice: first the fold (small), then the bytes of only what is still pending.
+        // Replay twice: first the fold, then where each still-pending message's bytes are.
         QueueState state = new QueueState(new Scheduler(), 1024);
         Journal.Replayed replayed = journal.replay(state::apply);
-        HeldBodies bodies = new HeldBodies();
-        journal.replay(event -> {
+        JournalBodies bodies = new JournalBodies(journal::read);
+        journal.replayLocated((index, event) -> {
             if (event instanceof Accepted a && state.isPending(a.id())) {
-                bodies.keep(a.id(), a.message());
+                bodies.located(a.id(), index); // the bytes stay in the journal until an attempt needs them
             }
         });
         int overdue = state.scheduler().spreadOverdue(clock.instant(), RESTART_SPREAD);
@@ -100,13 +101,24 @@ public final class MailServer implements AutoCloseable {
         this.dns = MailDns.forServing(config.dns());
         this.connections = ConnectionCache.withDefaults(config.delivery().connections().perDomain());
         Path dropRoot = dataDir;
-        this.runner = new QueueRunner(state, clock, journal::append, bodies,
+        EventLog events = new EventLog() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> append(JournalEvent event) {
+                return journal.append(event);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Long> appendLocated(JournalEvent event) {
+                return journal.appendLocated(event);
+            }
+        };
+        this.runner = new QueueRunner(state, clock, events, bodies,
                 new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,
                 config.delivery().connections().total(), settings(config, clock));
         runner.start();
         metrics.watchQueue(runner.gauges());
 
-        var spool = new JournalSpool(journal::append, bodies, runner, metrics);
+        var spool = new JournalSpool(events, bodies, runner, metrics);
         try {
             this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
         } catch (RuntimeException e) {
@@ -156,12 +168,16 @@ public final class MailServer implements AutoCloseable {
         return new Mailbox(address.substring(0, at), address.substring(at + 1));
     }
 
-    private void retain(HeldBodies bodies) {
+    private void retain(JournalBodies bodies) {
         try {
             var report = runner.ask(state -> journal.retain(config.journal().retain(), state::isPending, id -> {
                 List<JournalEvent> events = new ArrayList<>();
                 try {
-                    events.add(new Accepted(state.envelope(id).orElseThrow(), bodies.read(id)));
+                    byte[] message = bodies.read(id);
+                    // Its old index dies with the cycle: hold the bytes (few messages live this long).
+                    bodies.keep(id, message);
+                    bodies.located(id, -1);
+                    events.add(new Accepted(state.envelope(id).orElseThrow(), message));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

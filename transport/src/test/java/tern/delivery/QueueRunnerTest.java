@@ -55,7 +55,7 @@ class QueueRunnerTest {
     MailDns resolver;
     ConnectionCache cache;
     QueueRunner runner;
-    HeldBodies bodies = new HeldBodies();
+    JournalBodies bodies = new JournalBodies(null);
     QueueIdGenerator ids = new QueueIdGenerator(clock);
     TernMetrics metrics = new TernMetrics(clock);
 
