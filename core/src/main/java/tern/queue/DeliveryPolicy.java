@@ -141,7 +141,12 @@ public final class DeliveryPolicy {
                 && !status.delayNotified()
                 && !envelope.reversePath().isNull()
                 && status.recipient().wantsDelayNotice()
-                && !clock.instant().isBefore(envelope.arrival().plus(delayNotification(destination)));
+                && !clock.instant().isBefore(delayNoticeAt(envelope, destination));
+    }
+
+    /** When a recipient of this message that is still undelivered gets its delay DSN. */
+    public Instant delayNoticeAt(Envelope envelope, Destination destination) {
+        return envelope.arrival().plus(delayNotification(destination));
     }
 
     /** The event that records a delay DSN queued for this recipient. */

@@ -297,4 +297,32 @@ class QueueRunnerTest {
             assertThat(most.get()).isEqualTo(2);
         }
     }
+
+    @Test
+    void theDelayNoticeGoesOutAtTheDelayNotificationTimeNotAtTheNextRetry() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .rcpt("slow@far.test", "451 4.4.1 not now").start()) {
+            startRunner(remote.port(), new TernConfig.Retry(Duration.ofHours(5), Duration.ofHours(5),
+                    Duration.ofHours(5), Duration.ofHours(5), 0));
+            submit(sender("alice@local.test"), "slow@far.test");
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                int n = attempt;
+                Eventually.await("deferral " + n, () -> events(JournalEvent.Deferred.class).size() == n);
+                clock.set(events(JournalEvent.Deferred.class).get(n - 1).nextAttempt());
+                runner.wake();
+            }
+            Eventually.await("third deferral", () -> events(JournalEvent.Deferred.class).size() == 3);
+            assertThat(events(JournalEvent.Deferred.class).get(2).nextAttempt()).isEqualTo(T0.plus(Duration.ofHours(15)));
+
+            clock.set(T0.plus(Duration.ofHours(12)));
+            runner.wake();
+
+            Eventually.await("delay DSN delivered", () -> files(data.resolve("drop/local.test/alice/new")).size() == 1);
+            assertThat(events(JournalEvent.DelayNotified.class)).singleElement()
+                    .satisfies(n -> assertThat(n.at()).isEqualTo(T0.plus(Duration.ofHours(12))));
+            assertThat(events(JournalEvent.Deferred.class)).as("no extra attempt for the notice").hasSize(3);
+            assertThat(Files.readString(files(data.resolve("drop/local.test/alice/new")).getFirst()))
+                    .contains("Action: delayed", "Diagnostic-Code: smtp; 451 4.4.1 not now");
+        }
+    }
 }
