@@ -23,11 +23,9 @@ import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.badmail.Badmail;
 import tern.dsn.Action;
-import tern.dsn.DeliveryStatusNotification;
 import tern.dsn.RecipientStatus;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
-import tern.header.HopCount;
 import tern.jfr.DeliveryAttempt;
 import tern.metrics.QueueGauges;
 import tern.metrics.TernMetrics;
@@ -82,8 +80,8 @@ public final class QueueRunner implements AutoCloseable {
     private final MessageBodies bodies;
     private final LocalDelivery local;
     private final Badmail badmail;
-    private final QueueIdGenerator ids;
     private final TernMetrics metrics;
+    private final Reporter reporter;
     private final Semaphore totalConnections;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -114,8 +112,8 @@ public final class QueueRunner implements AutoCloseable {
         this.bodies = bodies;
         this.local = local;
         this.badmail = badmail;
-        this.ids = ids;
         this.metrics = metrics;
+        this.reporter = new Reporter(clock, journal, bodies, badmail, ids, metrics, this::arrived);
         this.totalConnections = new Semaphore(totalConnections);
         this.settings = settings;
         this.owner = Thread.ofPlatform().name("queue-runner").daemon(false).unstarted(this::run);
@@ -287,15 +285,11 @@ public final class QueueRunner implements AutoCloseable {
 
     /** A message's attempts under way in this round, and what they have reported so far. */
     private static final class Round {
-        final Envelope envelope;
         int attempts;
-        final List<RecipientStatus> failed = new ArrayList<>();
-        final List<RecipientStatus> delayed = new ArrayList<>();
-        final List<RecipientStatus> succeeded = new ArrayList<>();
-        final List<String> badmailReasons = new ArrayList<>();
+        final Report report;
 
         Round(Envelope envelope) {
-            this.envelope = envelope;
+            this.report = new Report(envelope);
         }
     }
 
@@ -365,9 +359,9 @@ public final class QueueRunner implements AutoCloseable {
                 continue; // delivered, failed, deleted or already notified meanwhile
             }
             var notice = policy.delayNotice(check.id(), check.recipient());
-            var round = new Round(envelope);
+            var report = new Report(envelope);
             Instant until = policy.expiresAt(envelope, check.destination());
-            round.delayed.add(RecipientStatus.delayed(status.recipient(), Reply.parse(status.lastReply()),
+            report.delayed.add(RecipientStatus.delayed(status.recipient(), Reply.parse(status.lastReply()),
                     host(status.relay()), status.lastAttempt() == null ? now : status.lastAttempt(),
                     status.nextAttempt() != null && status.nextAttempt().isAfter(until) ? status.nextAttempt() : until));
             log.info("{}: to=<{}>, status=delayed (undelivered for {}), delay DSN to <{}>", check.id(), check.recipient(),
@@ -376,7 +370,8 @@ public final class QueueRunner implements AutoCloseable {
                 noticesUnderWay.remove(key);
                 if (error == null) {
                     state.apply(notice);
-                    workers.execute(() -> report(round, false));
+                    Settings current = settings;
+                    workers.execute(() -> reporter.send(report, false, current));
                 }
             }));
         }
@@ -490,9 +485,9 @@ public final class QueueRunner implements AutoCloseable {
                 if (o.recipient().wantsSuccessNotice() && round != null && !envelope.reversePath().isNull()) {
                     // RFC 3461 5.2.2: a next hop that speaks DSN carries the request on; else we report.
                     if (destination == Destination.LOCAL) {
-                        round.succeeded.add(RecipientStatus.delivered(o.recipient(), Action.DELIVERED, o.reply(), null, now));
+                        round.report.succeeded.add(RecipientStatus.delivered(o.recipient(), Action.DELIVERED, o.reply(), null, now));
                     } else if (!o.nextHopOffersDsn()) {
-                        round.succeeded.add(RecipientStatus.delivered(o.recipient(), Action.RELAYED, o.reply(), host(o.relay()), now));
+                        round.report.succeeded.add(RecipientStatus.delivered(o.recipient(), Action.RELAYED, o.reply(), host(o.relay()), now));
                     }
                 }
                 continue;
@@ -513,7 +508,7 @@ public final class QueueRunner implements AutoCloseable {
                     if (round != null && policy.delayNoticeDue(envelope, status, destination)
                             && !noticesUnderWay.contains(id + " " + name)) {
                         events.add(policy.delayNotice(id, name));
-                        round.delayed.add(RecipientStatus.delayed(o.recipient(), o.reply(), host(o.relay()), now,
+                        round.report.delayed.add(RecipientStatus.delayed(o.recipient(), o.reply(), host(o.relay()), now,
                                 d.event().nextAttempt().isAfter(policy.expiresAt(envelope, destination))
                                         ? d.event().nextAttempt() : policy.expiresAt(envelope, destination)));
                     }
@@ -522,7 +517,7 @@ public final class QueueRunner implements AutoCloseable {
                     events.add(f.event());
                     logFailed(id, name, o, delay, attempts, f.event().reply(), f.reason());
                     if (round != null) {
-                        round.failed.add(RecipientStatus.failed(o.recipient(), Reply.parse(f.event().reply()),
+                        round.report.failed.add(RecipientStatus.failed(o.recipient(), Reply.parse(f.event().reply()),
                                 host(o.relay()), now));
                     }
                 }
@@ -530,7 +525,7 @@ public final class QueueRunner implements AutoCloseable {
                     events.add(b.event());
                     logFailed(id, name, o, delay, attempts, b.event().reply(), b.reason());
                     if (round != null) {
-                        round.badmailReasons.add("<" + name + ">: " + b.event().reply() + " (relay " + o.relay()
+                        round.report.badmailReasons.add("<" + name + ">: " + b.event().reply() + " (relay " + o.relay()
                                 + ", " + now + ")");
                     }
                 }
@@ -575,46 +570,15 @@ public final class QueueRunner implements AutoCloseable {
         if (!finished) {
             bodies.spill(id); // waits for a retry: the journal has the bytes
         }
-        if (!round.failed.isEmpty() || !round.delayed.isEmpty() || !round.succeeded.isEmpty()
-                || !round.badmailReasons.isEmpty()) {
-            workers.execute(() -> report(round, finished));
-        } else if (finished) {
-            bodies.forget(id);
+        if (round.report.isEmpty()) {
+            if (finished) {
+                bodies.forget(id);
+            }
+            return;
         }
-    }
-
-    /** On a worker: reads the bytes once, builds each report and queues it like any message. */
-    private void report(Round round, boolean finished) {
-        Envelope envelope = round.envelope;
-        QueueId id = envelope.id();
         Settings s = settings;
-        try {
-            byte[] original = bodies.read(id);
-            var builder = new DeliveryStatusNotification.Builder(s.fqdn(), clock);
-            if (!round.failed.isEmpty()) {
-                queueReport(builder.build(ids.next(), envelope, original, round.failed), s.ndrCopyTo(), s, id);
-                metrics.nonDeliveryReportSent();
-            }
-            if (!round.delayed.isEmpty()) {
-                queueReport(builder.build(ids.next(), envelope, original, round.delayed), null, s, id);
-                metrics.delayNotificationSent();
-            }
-            if (!round.succeeded.isEmpty()) {
-                queueReport(builder.build(ids.next(), envelope, original, round.succeeded), null, s, id);
-            }
-            if (!round.badmailReasons.isEmpty()) {
-                Instant now = clock.instant();
-                String reason = String.join("\n", round.badmailReasons);
-                badmail.store(envelope, original, reason, now);
-                log.info("{}: status=badmailed ({})", id, reason);
-                metrics.messageBadmailed();
-                if (finished) {
-                    journal.append(new Badmailed(id, now, reason));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.error("{}: could not report the outcome", id, e);
-        } finally {
+        workers.execute(() -> {
+            reporter.send(round.report, finished, s);
             if (finished) {
                 post(() -> {
                     if (!state.isPending(id)) {
@@ -622,41 +586,7 @@ public final class QueueRunner implements AutoCloseable {
                     }
                 });
             }
-        }
-    }
-
-    private void queueReport(DeliveryStatusNotification dsn, Mailbox copyTo, Settings s, QueueId about) throws IOException {
-        Envelope envelope = copyTo == null ? dsn.envelope() : withCopyTo(dsn.envelope(), copyTo);
-        if (HopCount.count(dsn.message(), 0, dsn.message().length) > s.maxHopCount()) {
-            // A report that itself looks like a loop is not sent anywhere.
-            badmail.store(envelope, dsn.message(), "report about " + about + " exceeds the hop count limit of "
-                    + s.maxHopCount(), clock.instant());
-            log.info("{}: status=badmailed (report about {} exceeds the hop count)", envelope.id(), about);
-            metrics.messageBadmailed();
-            return;
-        }
-        var accepted = new Accepted(envelope, dsn.message());
-        bodies.keep(envelope.id(), dsn.message());
-        journal.appendLocated(accepted).whenComplete((index, error) -> {
-            if (error == null) {
-                bodies.located(accepted.id(), index);
-                log.info("{}: report about {} queued: {} to <{}>", envelope.id(), about, dsn.subject(),
-                        dsn.envelope().recipients().getFirst().address());
-                arrived(accepted);
-            } else {
-                bodies.forget(accepted.id());
-                log.error("{}: could not journal the report about {}: {}", accepted.id(), about, error.toString());
-            }
         });
-    }
-
-    /** The NDR's envelope with the administrator's copy (delivery.ndrCopyTo) as a second recipient. */
-    private static Envelope withCopyTo(Envelope envelope, Mailbox copyTo) {
-        var recipients = new ArrayList<>(envelope.recipients());
-        recipients.add(Recipient.of(copyTo));
-        return new Envelope(envelope.id(), envelope.reversePath(), recipients, envelope.body(),
-                envelope.smtpUtf8(), envelope.ret(), envelope.envId(), envelope.declaredSize(),
-                envelope.clientAddress(), envelope.heloName(), envelope.arrival());
     }
 
     private static String host(String relay) {

@@ -174,15 +174,18 @@ class SmtpConnectionTest {
 
     @Test
     void aRefusedConnectionIsATransientFailure() throws Exception {
-        var server = ScriptedSmtpServer.builder().start();
-        var address = server.address();
-        server.close();
+        // A port held by a socket that is bound but not listening: the connection is refused,
+        // and no other test or process can take the port meanwhile.
+        try (var bound = new java.net.Socket()) {
+            bound.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            var address = new java.net.InetSocketAddress("127.0.0.1", bound.getLocalPort());
 
-        assertThatThrownBy(() -> SmtpConnection.open(address, PLAIN))
-                .isInstanceOfSatisfying(SmtpException.class, e -> {
-                    assertThat(e.stage()).isEqualTo(SmtpException.Stage.CONNECT);
-                    assertThat(e.reply().status()).isEqualTo("4.4.1");
-                });
+            assertThatThrownBy(() -> SmtpConnection.open(address, PLAIN))
+                    .isInstanceOfSatisfying(SmtpException.class, e -> {
+                        assertThat(e.stage()).isEqualTo(SmtpException.Stage.CONNECT);
+                        assertThat(e.reply().status()).isEqualTo("4.4.1");
+                    });
+        }
     }
 
     @Test
