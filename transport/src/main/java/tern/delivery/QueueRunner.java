@@ -262,10 +262,22 @@ public final class QueueRunner implements AutoCloseable {
             }
             Instant now = clock.instant();
             publishGauges(now);
-            fireDelayChecks(now);
+            try {
+                fireDelayChecks(now);
+            } catch (RuntimeException e) {
+                log.error("delay notice check failed", e); // never the end of the queue runner
+            }
             List<DueWork> due = state.scheduler().pollDue(now, POLL_BATCH);
             for (DueWork work : due) {
-                dispatch(work);
+                try {
+                    dispatch(work);
+                } catch (RuntimeException e) {
+                    // Taken from the scheduler but not handed out: put them back, or they wait for a restart.
+                    log.error("{}: dispatch failed, retried in {}", work.id(), JOURNAL_RETRY, e);
+                    for (String recipient : work.recipients()) {
+                        state.scheduler().schedule(work.id(), recipient, now.plus(JOURNAL_RETRY));
+                    }
+                }
             }
             if (due.size() == POLL_BATCH || !inbox.isEmpty()) {
                 continue;
@@ -334,6 +346,14 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
+    private boolean isLocal(Recipient recipient) {
+        try {
+            return settings.router().route(recipient.address()) instanceof Route.Local;
+        } catch (IllegalArgumentException unroutable) {
+            return false;
+        }
+    }
+
     /** Sends the delay DSNs that are due; after a start, first finds the recipients that need a check. */
     private void fireDelayChecks(Instant now) {
         DeliveryPolicy policy = settings.policy();
@@ -342,8 +362,7 @@ public final class QueueRunner implements AutoCloseable {
             for (QueueState.QueuedMessage m : state.list()) {
                 for (QueueState.RecipientStatus r : m.recipients()) {
                     if (r.state() == QueueState.State.PENDING && r.nextAttempt() != null) {
-                        Destination d = settings.router().route(r.recipient().address()) instanceof Route.Local
-                                ? Destination.LOCAL : Destination.REMOTE;
+                        Destination d = isLocal(r.recipient()) ? Destination.LOCAL : Destination.REMOTE;
                         watchForDelayNotice(m.envelope(), r.recipient(), d, r.nextAttempt(), r, policy);
                     }
                 }
