@@ -1,7 +1,6 @@
 package tern.interop;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A Postfix of its own for one test: main.cf and master.cf in a temporary config directory,
@@ -198,21 +196,7 @@ final class PrivatePostfix implements AutoCloseable {
 
     /** The messages in {@code user}'s Maildir ({@code new/}), oldest name first. */
     List<String> maildir(String user) {
-        Path dirNew = mailboxes.resolve(DOMAIN).resolve(user).resolve("new");
-        if (!Files.isDirectory(dirNew)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dirNew)) {
-            return files.sorted().map(f -> {
-                try {
-                    return Files.readString(f, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return tern.testing.MaildirFolder.messages(mailboxes.resolve(DOMAIN).resolve(user));
     }
 
     /** Postfix's log so far; tests attach it to their failure messages. */

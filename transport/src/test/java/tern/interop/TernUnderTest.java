@@ -1,7 +1,6 @@
 package tern.interop;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.stream.Stream;
 import tern.config.TernConfig;
 import tern.configfile.ConfigLoader;
 import tern.runtime.MailServer;
@@ -88,21 +86,7 @@ final class TernUnderTest implements AutoCloseable {
 
     /** The files in {@code drop/<domain>/<localPart>/new/}: the messages delivered to that Maildir. */
     List<String> maildir(String domain, String localPart) {
-        Path dirNew = started.server().dataDir().resolve("drop").resolve(domain).resolve(localPart).resolve("new");
-        if (!Files.isDirectory(dirNew)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dirNew)) {
-            return files.sorted().map(f -> {
-                try {
-                    return Files.readString(f, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return tern.testing.MaildirFolder.messages(started.server().dataDir().resolve("drop").resolve(domain).resolve(localPart));
     }
 
     @Override

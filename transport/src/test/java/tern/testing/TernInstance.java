@@ -2,14 +2,11 @@ package tern.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import tern.config.TernConfig;
 import tern.configfile.ConfigLoader;
 import tern.queue.QueueId;
@@ -74,17 +71,7 @@ public final class TernInstance implements AutoCloseable {
 
     /** The files in {@code drop/<domain>/<localPart>/new}, oldest first. */
     public List<String> maildir(String localPart, String domain) throws IOException {
-        Path dir = dataDir.resolve("drop").resolve(domain).resolve(localPart).resolve("new");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<String> messages = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                messages.add(Files.readString(f, StandardCharsets.UTF_8));
-            }
-        }
-        return messages;
+        return MaildirFolder.messages(dataDir.resolve("drop").resolve(domain).resolve(localPart));
     }
 
     /** Waits for {@code n} messages in a Maildir; returns them. */
