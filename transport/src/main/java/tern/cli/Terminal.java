@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import tern.config.ConfigReader;
 import tern.config.TernConfig;
 import tern.configfile.ConfigLoader;
 
@@ -35,8 +36,14 @@ record Terminal(PrintStream out, PrintStream err, Path workingDir, String hostNa
 
     /** The file named by {@code --config}, or the defaults when there is none. */
     TernConfig config(Optional<String> file) {
+        return settings(file).config();
+    }
+
+    /** The configuration as {@link #config} reads it, with every key's effective value. */
+    ConfigReader.Result settings(Optional<String> file) {
         ConfigLoader loader = new ConfigLoader(workingDir, hostName);
-        return file.map(f -> loader.load(Path.of(f))).orElseGet(loader::defaults);
+        TernConfig config = file.map(f -> loader.load(Path.of(f))).orElseGet(loader::defaults);
+        return new ConfigReader.Result(config, loader.settings());
     }
 
     /** The spot where a command's machinery is not in this build yet. */
