@@ -62,7 +62,7 @@ import tern.smtp.Verb;
  * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
  * also what Postfix's {@code smtpd_forbid_bare_newline} does.
  *
- * <p>Policy (issue 5). Relaying needs a client in {@code relay.allowFrom}, an authenticated
+ * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated
  * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
  * {@code %}, {@code !} or {@code @} for a local domain is refused (550 5.1.1) rather than read
  * as a percent hack or bang path, one Maildir cannot hold as a folder name is refused (550
@@ -71,7 +71,8 @@ import tern.smtp.Verb;
  * password check runs on a virtual thread, never on the event loop. The reverse-DNS verdict is
  * asked for at EHLO and awaited, if still unknown, at the end of the message for at most the DNS
  * timeout. A client that talks before the greeting, speaks HTTP, or collects
- * {@code server.maxErrors} error replies is dropped.
+ * {@code server.maxErrors} error replies (4xx and 5xx) is dropped; clients in
+ * {@code relay.allowFrom} are exempt from that limit and from {@code server.maxConnectionsPerClient}.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
@@ -191,15 +192,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
-        if (!server.perClient.tryAcquire(clientAddress)) {
-            log.info("client={} refused: {} connections from it already", clientAddress, server.perClient.perAddress());
-            replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
-            return;
+        clientMayRelay = server.relay.mayRelay(address);
+        // The clients of relay.allowFrom are our own (an application server with a pool of
+        // connections, the office network): exempt from the per-client limit, as Postfix
+        // exempts $mynetworks with smtpd_client_event_limit_exceptions. maxConnections still holds.
+        if (!clientMayRelay) {
+            if (!server.perClient.tryAcquire(clientAddress)) {
+                log.info("client={} refused: {} connections from it already", clientAddress,
+                        server.perClient.perAddress());
+                replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
+                return;
+            }
+            perClientCounted = true;
         }
-        perClientCounted = true;
         clientInet = address;
         loopback = address.isLoopbackAddress();
-        clientMayRelay = server.relay.mayRelay(address);
         if (server.dns != null) {
             server.dns.ptr(address); // starts the PTR query now; the verdict at EHLO finds it cached or in flight
         }
@@ -350,7 +357,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 case CHUNK -> readChunk();
                 case COMMITTING, AUTHENTICATING, CLOSED -> false;
             };
-            if (errors >= server.maxErrors && mode != Input.CLOSED && mode != Input.COMMITTING) {
+            if (errors >= server.maxErrors && !clientMayRelay && mode != Input.CLOSED && mode != Input.COMMITTING) {
                 log.info("{}client={} {} errors; dropped", idPrefix(), clientAddress, errors);
                 replyAndClose(Replies.TOO_MANY_ERRORS);
                 break;
@@ -1135,13 +1142,22 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
     private void reply(Reply reply) {
-        if (reply.code() >= 500) {
+        if (countsAsError(reply)) {
             errors++;
         }
         String wire = reply.wire();
         ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
         ByteBufUtil.writeUtf8(out, wire);
         ctx.write(out);
+    }
+
+    /**
+     * Every 4xx and 5xx reply counts toward {@code server.maxErrors}, except 452 "too many
+     * recipients": a client with a long recipient list is told to send the rest in another
+     * transaction, which is not an error of its making (Postfix lets it overshoot too).
+     */
+    private static boolean countsAsError(Reply reply) {
+        return reply.code() >= 400 && reply != Replies.TOO_MANY_RECIPIENTS;
     }
 
     private void replyAndClose(Reply reply) {
