@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.auth.Sasl;
-import tern.dns.ReverseDnsVerdict;
+import tern.dns.ReverseDnsCheck;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
@@ -130,7 +130,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String authUser;
     private Sasl sasl;
     /** The reverse-DNS verdict for the current HELO name; null when reverse DNS is off. */
-    private CompletableFuture<ReverseDnsVerdict> reverseDns;
+    private CompletableFuture<ReverseDnsCheck> reverseDns;
 
     // The mail transaction.
     private QueueId id;
@@ -1051,7 +1051,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             endTransaction();
             return;
         }
-        CompletableFuture<ReverseDnsVerdict> verdict = reverseDns;
+        CompletableFuture<ReverseDnsCheck> verdict = reverseDns;
         if (verdict == null || verdict.isDone()) {
             commit(verdict == null ? null : verdictNow(verdict));
             return;
@@ -1059,12 +1059,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         // Slow DNS: the message waits (input too), never the loop, and never longer than a query's timeout.
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
-        verdict.copy().completeOnTimeout(ReverseDnsVerdict.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
+        verdict.copy().completeOnTimeout(ReverseDnsCheck.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> {
                     try {
                         ctx.executor().execute(() -> {
                             if (mode == Input.COMMITTING) {
-                                commit(e != null || v == null ? ReverseDnsVerdict.FAILED : v);
+                                commit(e != null || v == null ? ReverseDnsCheck.FAILED : v);
                             }
                         });
                     } catch (RejectedExecutionException gone) {
@@ -1073,26 +1073,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    private static ReverseDnsVerdict verdictNow(CompletableFuture<ReverseDnsVerdict> verdict) {
-        return verdict.isCompletedExceptionally() ? ReverseDnsVerdict.FAILED : verdict.join();
+    private static ReverseDnsCheck verdictNow(CompletableFuture<ReverseDnsCheck> verdict) {
+        return verdict.isCompletedExceptionally() ? ReverseDnsCheck.FAILED : verdict.join();
     }
 
-    private static String annotation(ReverseDnsVerdict verdict) {
-        return verdict == null ? null : switch (verdict) {
+    private static String annotation(ReverseDnsCheck check) {
+        return check == null ? null : switch (check.verdict()) {
             case VERIFIED -> null;
             case UNVERIFIED -> "unverified";
             case FAILED -> "RDNS failed";
         };
     }
 
-    private void commit(ReverseDnsVerdict verdict) {
+    private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
         Envelope envelope = new Envelope(queueId, mail.reversePath(), rcpts, mail.body(),
                 mail.smtpUtf8(), mail.ret(), mail.envId(), mail.declaredSize(), clientAddress, heloName, arrival);
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
-        byte[] header = ReceivedHeader.of(heloName, clientAddress, annotation(verdict), server.fqdn, with, queueId,
-                rcpts, arrival).bytes();
+        byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
+                annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
         byte[] bytes = message.copyAfter(header);
         endTransaction();
         mode = Input.COMMITTING;
