@@ -70,9 +70,11 @@ public sealed interface Route permits Route.Local, Route.Relay, Route.Mx, Route.
 
     /**
      * {@code attemptDirectBeforeSmartHost}: deliver as for {@link Mx} first; only when that
-     * attempt fails TRANSIENTLY (4xx, no answer, no connection) does the recipient go to the
-     * smart host. A 5xx from the domain's own MX is the recipient's final answer: the smart
-     * host would only relay it to the same MX and bounce it later, with less information.
+     * attempt fails TRANSIENTLY (4xx, no answer, no connection), or the local DNS does not
+     * know the domain at all (NXDOMAIN: a split horizon, where the smart host sees more), does
+     * the recipient go to the smart host. A 5xx from the domain's own MX is the recipient's
+     * final answer: the smart host would only relay it to the same MX and bounce it later,
+     * with less information. A null MX (RFC 7505) is final too.
      */
     record DirectThenSmartHost(String domain, NextHop smartHost) implements Route {
         public DirectThenSmartHost {

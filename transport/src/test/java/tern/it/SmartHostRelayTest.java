@@ -148,4 +148,44 @@ class SmartHostRelayTest {
             }
         }
     }
+    /** A server that tries the recipient's MX first and the smart host after, asking {@code dns}. */
+    private static TernInstance directFirst(Path own, TestDnsServer dns) throws Exception {
+        return TernInstance.start(own, "direct.tern.test", """
+                domains:
+                  local: [tern.test]
+                delivery:
+                  smartHost: "%s"
+                  attemptDirectBeforeSmartHost: true
+                  connections: {timeout: 5s}
+                dns:
+                  servers: ["%s"]
+                """.formatted(smartHost.nextHop(), dns.server()));
+    }
+
+    @Test
+    void directAttemptToADomainOurDnsDoesNotKnowFallsBackToTheSmartHost(@TempDir Path own) throws Exception {
+        // Split horizon: inside.corp.test exists only in the smart host's view; ours says NXDOMAIN.
+        try (TestDnsServer dns = TestDnsServer.start(); TernInstance direct = directFirst(own, dns)) {
+            direct.send("<alice@tern.test>", List.of("<ivan@inside.corp.test>"), "Subject: split horizon\r\n\r\nx\r\n");
+
+            SmtpSink.Dump got = smartHost.awaitSubject("split horizon", ARRIVAL);
+            assertThat(got.recipients()).containsExactly("ivan@inside.corp.test");
+            assertThat(dns.queries("inside.corp.test", org.xbill.DNS.Type.MX)).isPositive();
+            assertThat(direct.maildir("alice", "tern.test")).isEmpty(); // no bounce
+        }
+    }
+
+    @Test
+    void directAttemptToANullMxDomainFailsWithoutTheSmartHost(@TempDir Path own) throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.nullMx("nomail.test");
+            try (TernInstance direct = directFirst(own, dns)) {
+                direct.send("<alice@tern.test>", List.of("<judy@nomail.test>"), "Subject: to a null MX\r\n\r\nx\r\n");
+
+                String ndr = direct.awaitMaildir("alice", "tern.test", 1, ARRIVAL).getFirst();
+                assertThat(ndr).contains("Status: 5.1.10").contains("judy@nomail.test");
+                assertThat(smartHost.dumps()).noneMatch(d -> d.recipients().contains("judy@nomail.test"));
+            }
+        }
+    }
 }
