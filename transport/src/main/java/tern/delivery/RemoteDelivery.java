@@ -77,11 +77,16 @@ public final class RemoteDelivery {
      * server cannot. A null MX is the domain's own word that it takes no mail, and stays final.
      */
     private List<RecipientOutcome> directThenSmartHost(Route.DirectThenSmartHost route, Transaction transaction) {
-        MxResult mx = await(dns.mx(route.domain()));
-        if (mx instanceof MxResult.Failure f && f.cause() == MxResult.Cause.NO_SUCH_DOMAIN) {
-            return viaHop(route.smartHost(), smartHostSettings, transaction);
+        List<RecipientOutcome> direct;
+        if (route.direct() instanceof Route.Relay literal) {
+            direct = viaHop(literal.hop(), mxSettings, transaction);
+        } else {
+            MxResult mx = await(dns.mx(route.domain()));
+            if (mx instanceof MxResult.Failure f && f.cause() == MxResult.Cause.NO_SUCH_DOMAIN) {
+                return viaHop(route.smartHost(), smartHostSettings, transaction);
+            }
+            direct = viaMx(mx, port, mxSettings, transaction);
         }
-        List<RecipientOutcome> direct = viaMx(mx, port, mxSettings, transaction);
         List<Recipient> retry = direct.stream().filter(RecipientOutcome::isTransient).map(RecipientOutcome::recipient).toList();
         if (retry.isEmpty()) {
             return direct;

@@ -188,4 +188,43 @@ class SmartHostRelayTest {
             }
         }
     }
+    @Test
+    void addressLiteralGoesToTheSmartHostAndNothingConnectsToTheLiteral(@TempDir Path own) throws Exception {
+        try (ScriptedSmtpServer literal = ScriptedSmtpServer.builder().bind("127.0.0.9").start();
+             TernInstance viaSmartHost = TernInstance.start(own, "literal.tern.test", """
+                     domains:
+                       local: [tern.test]
+                     delivery:
+                       smartHost: "%s"
+                       port: %d
+                       connections: {timeout: 5s}
+                     """.formatted(smartHost.nextHop(), literal.port()))) {
+            viaSmartHost.send("<alice@tern.test>", List.of("<kim@[127.0.0.9]>"), "Subject: to a literal\r\n\r\nx\r\n");
+
+            SmtpSink.Dump got = smartHost.awaitSubject("to a literal", ARRIVAL);
+            assertThat(got.recipients()).containsExactly("kim@[127.0.0.9]");
+            assertThat(literal.connections()).isZero();
+        }
+    }
+
+    @Test
+    void addressLiteralWithAttemptDirectTriesTheLiteralThenTheSmartHost(@TempDir Path own) throws Exception {
+        try (ScriptedSmtpServer literal = ScriptedSmtpServer.builder().bind("127.0.0.9")
+                     .reply(ScriptedSmtpServer.Verb.RCPT, "451 4.3.0 Not now").start();
+             TernInstance direct = TernInstance.start(own, "direct.tern.test", """
+                     domains:
+                       local: [tern.test]
+                     delivery:
+                       smartHost: "%s"
+                       attemptDirectBeforeSmartHost: true
+                       port: %d
+                       connections: {timeout: 5s}
+                     """.formatted(smartHost.nextHop(), literal.port()))) {
+            direct.send("<alice@tern.test>", List.of("<lee@[127.0.0.9]>"), "Subject: literal, direct first\r\n\r\nx\r\n");
+
+            SmtpSink.Dump got = smartHost.awaitSubject("literal, direct first", ARRIVAL);
+            assertThat(got.recipients()).containsExactly("lee@[127.0.0.9]");
+            assertThat(literal.commands()).anyMatch(c -> c.line().equalsIgnoreCase("RCPT TO:<lee@[127.0.0.9]>"));
+        }
+    }
 }
