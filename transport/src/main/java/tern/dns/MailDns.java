@@ -141,14 +141,14 @@ public final class MailDns implements AutoCloseable {
             name = absolute(domain);
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(
-                    MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "invalid domain name " + domain));
+                    MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND, "invalid domain name " + domain));
         }
         return resolve(name, Type.MX).thenApply(answer -> switch (answer) {
             case DnsAnswer.Records r -> exchangers(domain, r.records());
             case DnsAnswer.NoData n -> new MxResult.Hosts(List.of(new MxHost(plain(name), 0))); // implicit MX
-            case DnsAnswer.NxDomain n -> MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND,
+            case DnsAnswer.NxDomain n -> MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND,
                     "domain " + domain + " does not exist (NXDOMAIN)");
-            case DnsAnswer.Failure f -> MxResult.Failure.of(Replies.DNS_TEMPORARY_FAILURE,
+            case DnsAnswer.Failure f -> MxResult.Failure.of(MxResult.Cause.TEMPORARY, Replies.DNS_TEMPORARY_FAILURE,
                     "MX lookup for " + domain + " failed: " + f.text());
             case DnsAnswer.Alias a -> throw new IllegalStateException("aliases are followed by resolve");
         });
@@ -164,7 +164,7 @@ public final class MailDns implements AutoCloseable {
         if (hosts.isEmpty()) {
             // RFC 7505: the null MX "0 ." says the domain takes no mail at all. We also treat
             // any set made of root targets only as null MX: there is nowhere else to go.
-            return MxResult.Failure.of(Replies.NULL_MX, "domain " + domain + " accepts no mail (null MX)");
+            return MxResult.Failure.of(MxResult.Cause.NULL_MX, Replies.NULL_MX, "domain " + domain + " accepts no mail (null MX)");
         }
         hosts.sort(Comparator.comparingInt(MxHost::preference));
         int from = 0;
@@ -192,7 +192,7 @@ public final class MailDns implements AutoCloseable {
             name = absolute(host);
         } catch (TextParseException e) {
             return CompletableFuture.failedFuture(new HostLookupException(
-                    MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "invalid host name " + host)));
+                    MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND, "invalid host name " + host)));
         }
         CompletableFuture<DnsAnswer> v4 = resolve(name, Type.A);
         CompletableFuture<DnsAnswer> v6 = resolve(name, Type.AAAA);
@@ -218,12 +218,12 @@ public final class MailDns implements AutoCloseable {
     private static MxResult.Failure noAddress(String host, DnsAnswer a, DnsAnswer aaaa) {
         if (a instanceof DnsAnswer.Failure || aaaa instanceof DnsAnswer.Failure) {
             String why = a instanceof DnsAnswer.Failure fa ? fa.text() : ((DnsAnswer.Failure) aaaa).text();
-            return MxResult.Failure.of(Replies.DNS_TEMPORARY_FAILURE, "address lookup for " + host + " failed: " + why);
+            return MxResult.Failure.of(MxResult.Cause.TEMPORARY, Replies.DNS_TEMPORARY_FAILURE, "address lookup for " + host + " failed: " + why);
         }
         if (a instanceof DnsAnswer.NxDomain || aaaa instanceof DnsAnswer.NxDomain) {
-            return MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "host " + host + " does not exist (NXDOMAIN)");
+            return MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND, "host " + host + " does not exist (NXDOMAIN)");
         }
-        return MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "host " + host + " has no A or AAAA record");
+        return MxResult.Failure.of(MxResult.Cause.NO_ADDRESS, Replies.DOMAIN_NOT_FOUND, "host " + host + " has no A or AAAA record");
     }
 
     private static List<InetAddress> addressesOf(DnsAnswer answer) {
