@@ -67,6 +67,7 @@ public final class MailServer implements AutoCloseable {
     private final AdminServer admin;
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
+    private final StartupWarnings warnings;
     private final InstantSource clock;
     private volatile TernConfig current;
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
@@ -147,6 +148,8 @@ public final class MailServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> retain(bodies), 1, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
         log.info("tern {} listening on {}{}", config.server().fqdn(), smtp.boundAddresses(),
                 admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
+        this.warnings = StartupWarnings.check(config);
+        warnings.warnings().forEach(w -> log.warn("{}", w));
     }
 
     /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */
@@ -272,6 +275,11 @@ public final class MailServer implements AutoCloseable {
 
     public TernMetrics metrics() {
         return metrics;
+    }
+
+    /** What start-up warned about (an unqualified server.fqdn): for the readiness details. */
+    public StartupWarnings startupWarnings() {
+        return warnings;
     }
 
     /**
