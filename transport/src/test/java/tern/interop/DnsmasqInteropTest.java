@@ -9,9 +9,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
+import tern.testing.LoopbackPorts;
 import tern.testing.ScriptedSmtpServer;
 import tern.testing.SmtpTestClient;
-import tern.testing.TernProcess;
 
 /**
  * Tern's DNS against a real, independent DNS server (dnsmasq on a loopback port): MX and A
@@ -43,9 +43,9 @@ class DnsmasqInteropTest {
     @Test
     void mailGoesToTheMxHostDnsmasqNames() throws Exception {
         mx = ScriptedSmtpServer.builder().bind("127.0.0.2").name("mx1.mx.test").start();
-        dns = Dnsmasq.start(dir, TernProcess.freePort(),
+        dns = LoopbackPorts.startOnFreePort(port -> Dnsmasq.start(dir, port,
                 "--mx-host=mx.test,mx1.mx.test,10",
-                "--host-record=mx1.mx.test,127.0.0.2");
+                "--host-record=mx1.mx.test,127.0.0.2"));
         tern = TernUnderTest.start(dir, """
                 server:
                   fqdn: tern.interop.test
@@ -73,11 +73,11 @@ class DnsmasqInteropTest {
 
     @Test
     void aHeloNameThatThePtrAndItsAddressConfirmIsVerifiedAnyOtherIsUnverified() throws Exception {
-        dns = Dnsmasq.start(dir, TernProcess.freePort(),
+        dns = LoopbackPorts.startOnFreePort(port -> Dnsmasq.start(dir, port,
                 "--ptr-record=1.0.0.127.in-addr.arpa,client.good.test",
                 "--host-record=client.good.test,127.0.0.1",
                 "--ptr-record=10.0.0.127.in-addr.arpa,ten.good.test",
-                "--host-record=ten.good.test,127.0.0.10");
+                "--host-record=ten.good.test,127.0.0.10"));
         tern = TernUnderTest.start(dir, """
                 server:
                   fqdn: tern.interop.test
