@@ -158,6 +158,28 @@ class MainTest {
     }
 
     @Test
+    void queueListCallsAttemptedRecipientsDeferredAndOnlyUntriedOnesPending() throws Exception {
+        Files.writeString(dir.resolve("q.yaml"), "server: {dataDir: qdata}\n");
+        var id = new tern.queue.QueueId("0QLIST1");
+        java.time.Instant at = java.time.Instant.parse("2026-11-29T10:00:00Z");
+        var envelope = new tern.envelope.Envelope(id, tern.address.ReversePath.of(new tern.address.Mailbox("a", "x.test")),
+                java.util.List.of(tern.envelope.Recipient.of(new tern.address.Mailbox("tried", "y.test")),
+                        tern.envelope.Recipient.of(new tern.address.Mailbox("untried", "y.test"))),
+                tern.envelope.Body.SEVEN_BIT, false, null, null, -1, "127.0.0.1", "client.test", at);
+        try (var journal = tern.journal.Journal.open(dir.resolve("qdata/journal"), tern.config.TernConfig.Sync.BATCH,
+                java.time.InstantSource.system())) {
+            journal.append(new tern.journal.JournalEvent.Accepted(envelope, "Subject: x\r\n\r\nx\r\n".getBytes())).get();
+            journal.append(new tern.journal.JournalEvent.Deferred(id, at.plusSeconds(1), "tried@y.test", "mx.y.test",
+                    "451 4.3.0 try later", 1, at.plusSeconds(900))).get();
+        }
+
+        assertThat(run("queue", "list", "--config", "q.yaml")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("<tried@y.test> deferred attempts=1")
+                .contains("<untried@y.test> pending attempts=0")
+                .contains("1 message, 1 pending and 1 deferred recipients");
+    }
+
+    @Test
     void reloadWithTheAdminEndpointOffCannotReachTheServer() throws IOException {
         Files.writeString(dir.resolve("tern.yaml"), "admin: {listen: \"\"}\n");
         assertThat(run("reload", "--config", "tern.yaml")).isEqualTo(Exit.FAILURE);
