@@ -151,6 +151,28 @@ class MainTest {
     }
 
     @Test
+    void routeExitsNonZeroWhenTheMxLookupFails() throws Exception {
+        try (var dns = tern.testing.TestDnsServer.start()) {
+            dns.mx("good.test", 10, "mx.good.test").a("mx.good.test", "127.0.0.2").nullMx("nomail.test")
+                    .servfail("broken.test");
+            Files.writeString(dir.resolve("r.yaml"), "dns: {servers: [\"" + dns.server() + "\"], timeout: 2s}\n");
+            Files.writeString(dir.resolve("d.yaml"), "dns: {servers: [\"" + dns.server() + "\"], timeout: 2s}\n"
+                    + "delivery: {smartHost: \"[127.0.0.1]:2601\", attemptDirectBeforeSmartHost: true}\n");
+
+            assertThat(run("route", "a@good.test", "--config", "r.yaml")).isEqualTo(Exit.OK);
+            assertThat(out()).contains("MX mx.good.test pref 10");
+            assertThat(run("route", "a@nowhere.test", "--config", "r.yaml")).isEqualTo(69); // EX_UNAVAILABLE
+            assertThat(out()).contains("MX lookup of nowhere.test failed: 550 5.1.2");
+            assertThat(run("route", "a@nomail.test", "--config", "r.yaml")).isEqualTo(69);
+            assertThat(run("route", "a@broken.test", "--config", "r.yaml")).isEqualTo(75); // EX_TEMPFAIL
+            // Trying direct first, the smart host takes a domain our DNS does not know; a null MX stays final.
+            assertThat(run("route", "a@nowhere.test", "--config", "d.yaml")).isEqualTo(Exit.OK);
+            assertThat(out()).contains("→ smart host [127.0.0.1]:2601 (after direct attempt)");
+            assertThat(run("route", "a@nomail.test", "--config", "d.yaml")).isEqualTo(69);
+        }
+    }
+
+    @Test
     void queueListOfAnEmptyDataDirSaysTheQueueIsEmpty() throws IOException {
         Files.writeString(dir.resolve("q.yaml"), "server: {dataDir: qdata}\n");
         assertThat(run("queue", "list", "--config", "q.yaml")).isEqualTo(Exit.OK);
