@@ -118,15 +118,15 @@ class RestartAndOperatorTest {
         var list = TernCommand.run("queue", "list", "--config", cfg);
         assertThat(list.exitCode()).as(list.out()).isZero();
         assertThat(list.out()).contains(stuck.value()).contains("<alice@remote.test>")
-                .contains("<bo@slow.test> pending attempts=2 next=" + next)
-                .contains("1 message, 1 pending recipient")
+                .contains("<bo@slow.test> deferred attempts=2 next=" + next)
+                .contains("1 message, 0 pending and 1 deferred recipient")
                 .doesNotContain(once.value()); // delivered: no longer queued
 
         var show = TernCommand.run("queue", "show", stuck.value(), "--config", cfg);
         assertThat(show.exitCode()).as(show.out()).isZero();
         assertThat(show.out()).contains("Queue-Id:     " + stuck.value())
                 .contains("Sender:       <alice@remote.test>")
-                .contains("Recipient:    <bo@slow.test> pending attempts=2 next=" + next)
+                .contains("Recipient:    <bo@slow.test> deferred attempts=2 next=" + next)
                 .contains("452 4.3.1 Insufficient system storage");
 
         // Retry: due now, not in a minute.
