@@ -33,6 +33,7 @@ import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.header.ReceivedHeader;
+import tern.header.SubmissionHeaders;
 import tern.header.WithProtocol;
 import tern.maildir.Maildir;
 import tern.queue.QueueId;
@@ -1073,7 +1074,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
         byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
                 annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
-        byte[] bytes = message.copyAfter(header);
+        byte[] received = message.copyAfter(header);
+        byte[] bytes = clientMayRelay || authUser != null // our own users' mail only, never relayed mail
+                ? SubmissionHeaders.complete(received, queueId, server.fqdn, arrival) : received;
         endTransaction();
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);

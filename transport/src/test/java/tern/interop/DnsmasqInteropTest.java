@@ -67,8 +67,47 @@ class DnsmasqInteropTest {
         assertThat(delivered.accepted()).containsExactly("rcpt@mx.test");
         assertThat(delivered.dataText()).containsPattern(
                         "^Received: from client\\.test \\(\\[127\\.0\\.0\\.1\\]\\)\\s+by tern\\.interop\\.test with ESMTP id \\S+\\s+for <rcpt@mx\\.test>;")
-                .contains("Subject: routed by MX\r\n\r\nvia dnsmasq\r\n");
+                .contains("Subject: routed by MX\r\n").endsWith("\r\n\r\nvia dnsmasq\r\n");
         assertThat(dns.log()).as("Tern asked dnsmasq for the MX").contains("query[MX] mx.test from 127.0.0.1");
+    }
+
+    @Test
+    void anInternationalizedDomainIsLookedUpAndSentInItsALabels() throws Exception {
+        mx = ScriptedSmtpServer.builder().bind("127.0.0.2").name("mx1.mx.test").start();
+        dns = Dnsmasq.start(dir, TernProcess.freePort(),
+                "--mx-host=xn--bcher-kva.example,mx1.mx.test,10",
+                "--host-record=mx1.mx.test,127.0.0.2");
+        tern = TernUnderTest.start(dir, """
+                server:
+                  fqdn: tern.interop.test
+                  listen: ["127.0.0.1:0"]
+                  dataDir: %%DIR%%/data
+                delivery:
+                  port: %d
+                dns:
+                  servers: ["%s"]
+                admin:
+                  listen: ""
+                """.formatted(mx.port(), dns.server()));
+
+        try (var client = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", tern.smtpPort()))) {
+            client.expect(220);
+            client.expect("EHLO client.test", 250);
+            client.expect("MAIL FROM:<sender@origin.test> SMTPUTF8", 250);
+            client.expect("RCPT TO:<user@bücher.example>", 250);
+            client.expect("RCPT TO:<jörg@Bücher.example>", 250);
+            client.expect("DATA", 354);
+            client.send("Subject: IDN\r\n\r\nto b\u00fccher\r\n.\r\n");
+            client.expect(250);
+            client.expect("QUIT", 221);
+        }
+
+        var delivered = mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst();
+        // The domain goes as A-labels; SMTPUTF8 stays for the UTF-8 local part.
+        assertThat(delivered.accepted()).containsExactlyInAnyOrder("user@xn--bcher-kva.example", "jörg@xn--bcher-kva.example");
+        assertThat(delivered.mailParameters()).contains("SMTPUTF8");
+        assertThat(dns.log()).as("Tern asked dnsmasq for the A-label MX")
+                .contains("query[MX] xn--bcher-kva.example from 127.0.0.1");
     }
 
     @Test
