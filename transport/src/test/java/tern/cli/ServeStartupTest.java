@@ -29,7 +29,7 @@ class ServeStartupTest {
                 admin:
                   listen: ""
                 """.formatted(port, dir.resolve("data")));
-        try (TernProcess serve = TernProcess.serve(List.of(), Map.of("TERN_CONFIG", config.toString()), port,
+        try (TernProcess serve = TernProcess.serve(List.of(), List.of(), Map.of("TERN_CONFIG", config.toString()), port,
                 dir.resolve("serve.log"))) {
             // The warning is the last thing start-up logs; the port opens a moment before it.
             Eventually.await("the start-up warning", () -> logOf(serve).contains("server.fqdn 'vm.localdomain'"));

@@ -36,12 +36,14 @@ public final class TernProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code tern serve ARGS} with {@code environment} added to this process's, and
-     * waits until {@code smtpPort} accepts connections.
+     * Starts {@code java JVM-OPTIONS ... tern serve ARGS} with {@code environment} added to this
+     * process's, and waits until {@code smtpPort} accepts connections.
      */
-    public static TernProcess serve(List<String> args, java.util.Map<String, String> environment, int smtpPort, Path log)
-            throws IOException, InterruptedException {
-        List<String> command = mainCommand("-Xmx512m");
+    public static TernProcess serve(List<String> jvmOptions, List<String> args, java.util.Map<String, String> environment,
+                                    int smtpPort, Path log) throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        options.addAll(jvmOptions);
+        List<String> command = mainCommand(options.toArray(String[]::new));
         command.add("serve");
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true)
