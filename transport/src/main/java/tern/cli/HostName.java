@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tern.configfile.Syntax;
+import tern.config.Syntax;
 
 /**
  * The OS host name, the default {@code server.fqdn}. Found without a DNS query:

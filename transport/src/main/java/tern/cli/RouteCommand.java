@@ -8,7 +8,7 @@ import tern.route.Route;
 import tern.route.Router;
 import java.util.Set;
 import tern.config.TernConfig;
-import tern.configfile.Syntax;
+import tern.config.Syntax;
 
 /** {@code tern route ADDRESS}: which route a recipient takes under the configuration, and why. */
 final class RouteCommand implements Command {
@@ -57,7 +57,7 @@ final class RouteCommand implements Command {
         terminal.out().println(route.explain());
         String lookup = switch (route) {
             case Route.Mx mx -> mx.domain();
-            case Route.DirectThenSmartHost d -> d.domain();
+            case Route.DirectThenSmartHost d when d.direct() instanceof Route.Mx mx -> mx.domain();
             case Route.Relay r when r.hop().mxLookup() -> r.hop().host();
             default -> null;
         };

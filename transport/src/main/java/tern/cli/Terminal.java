@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import tern.config.ConfigException;
+import tern.config.ConfigReader;
 import tern.config.TernConfig;
 import tern.configfile.ConfigLoader;
 
@@ -52,13 +53,23 @@ record Terminal(PrintStream out, PrintStream err, Path workingDir, String hostNa
     }
 
     TernConfig config(ConfigSource source) {
+        return settings(source).config();
+    }
+
+    /** The configuration as {@link #config} reads it, with every key's effective value. */
+    ConfigReader.Result settings(Optional<String> option) {
+        return settings(configSource(option));
+    }
+
+    ConfigReader.Result settings(ConfigSource source) {
         ConfigLoader loader = new ConfigLoader(workingDir, hostName);
         if (source.origin() == ConfigSource.Origin.ENVIRONMENT
                 && !Files.isReadable(workingDir.resolve(source.file().orElseThrow()))) {
             // Named after the variable, not --config, so the operator knows where to look.
             throw new ConfigException("$" + ConfigSource.ENVIRONMENT_VARIABLE, source.file().get(), "a readable file");
         }
-        return source.file().map(loader::load).orElseGet(loader::defaults);
+        TernConfig config = source.file().map(loader::load).orElseGet(loader::defaults);
+        return new ConfigReader.Result(config, loader.settings());
     }
 
     /** The spot where a command's machinery is not in this build yet. */

@@ -40,7 +40,7 @@ class HostNameTest {
 
     @Test
     void theRealHostNameIsADomain() {
-        assertThat(tern.configfile.Syntax.isDomain(HostName.get())).isTrue();
+        assertThat(tern.config.Syntax.isDomain(HostName.get())).isTrue();
     }
 
     @Test
