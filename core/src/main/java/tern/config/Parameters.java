@@ -68,7 +68,10 @@ public final class Parameters {
     public static final Parameter<String> SERVER_FQDN = add("server.fqdn",
             text(Syntax::isDomain, "a fully qualified domain name such as mail.example.com"),
             Defaults::hostName, "the OS host name",
-            "name in the greeting, EHLO and Received headers; found from /proc or /etc/hostname, never by DNS");
+            "name in the greeting, EHLO and Received headers; found from /proc or /etc/hostname, never by DNS."
+                    + " A host name without a dot gets `.localdomain` appended (as Postfix does), and start-up logs"
+                    + " a WARN asking you to set this key, as it does for any name without a dot or ending in"
+                    + " `.localdomain`: receivers refuse such names in HELO");
     public static final Parameter<List<Listener>> SERVER_LISTEN = add("server.listen", LISTENERS,
             List.of(Listener.parse("127.0.0.1:2525")),
             "addresses to accept SMTP on, `host:port`; IPv6 as `[::1]:2525`; port 0 = any free port");

@@ -50,7 +50,7 @@ public final class TernProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         var server = new TernProcess(builder.start(), log);
-        server.awaitListening(smtpPort, Duration.ofSeconds(30));
+        server.awaitListening(smtpPort, Duration.ofMinutes(3));
         return server;
     }
 
