@@ -172,6 +172,9 @@ public final class MailServer implements AutoCloseable {
                 admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
         this.warnings = StartupWarnings.check(config);
         warnings.warnings().forEach(w -> log.warn("{}", w));
+        // Ready all the same: mail flows, but /health/ready repeats the warning in its details.
+        readiness.add(ReadinessCheck.of("fqdn", () -> StartupWarnings.check(current).warnings().stream().findFirst()
+                .map(ReadinessCheck.Verdict::warning).orElse(ReadinessCheck.Verdict.ready())));
     }
 
     /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */

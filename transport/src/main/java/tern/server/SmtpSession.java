@@ -35,6 +35,7 @@ import tern.header.HopCount;
 import tern.header.ReceivedHeader;
 import tern.header.SubmissionHeaders;
 import tern.header.WithProtocol;
+import tern.logging.MailLogLine;
 import tern.maildir.Maildir;
 import tern.queue.QueueId;
 import tern.smtp.Command;
@@ -1103,8 +1104,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         mode = Input.COMMAND;
         if (failure == null) {
-            log.info("{}: client={} from=<{}> size={} nrcpt={} queued", envelope.id(), clientAddress,
-                    envelope.reversePath(), size, envelope.recipients().size());
+            MailLogLine.about(envelope.id()).field("client", clientAddress).address("from", envelope.reversePath())
+                    .field("size", size).field("nrcpt", envelope.recipients().size()).status("queued").info(log);
             reply(Replies.QUEUED.withText("Ok: queued as " + envelope.id()));
         } else {
             log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());

@@ -74,9 +74,9 @@ class DnsmasqInteropTest {
     @Test
     void anInternationalizedDomainIsLookedUpAndSentInItsALabels() throws Exception {
         mx = ScriptedSmtpServer.builder().bind("127.0.0.2").name("mx1.mx.test").start();
-        dns = Dnsmasq.start(dir, TernProcess.freePort(),
+        dns = LoopbackPorts.startOnFreePort(port -> Dnsmasq.start(dir, port,
                 "--mx-host=xn--bcher-kva.example,mx1.mx.test,10",
-                "--host-record=mx1.mx.test,127.0.0.2");
+                "--host-record=mx1.mx.test,127.0.0.2"));
         tern = TernUnderTest.start(dir, """
                 server:
                   fqdn: tern.interop.test
