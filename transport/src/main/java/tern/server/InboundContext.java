@@ -121,7 +121,8 @@ final class InboundContext {
         this.dns = server.reverseDnsLookup() ? dns : null;
         this.dnsTimeoutMillis = config.dns().timeout().toMillis();
         this.tls = server.tls() == null ? null : sslContext(server.tls());
-        this.users = users != null && users.path().equals(server.usersFile()) ? users : new LiveUserFile(server.usersFile());
+        this.users = users != null && users.path().equals(server.usersFile()) ? users
+                : new LiveUserFile(server.usersFile(), clock);
         // No enhanced status code on the greeting and the EHLO/HELO replies (RFC 2034 3).
         this.greeting = new Reply(220, null, fqdn + " ESMTP Tern");
         List<String> base = List.of(fqdn, "PIPELINING", "SIZE " + maxMessageSize, "8BITMIME",

@@ -630,11 +630,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Thread.ofVirtual().name("auth-check").start(() -> {
             boolean ok = false;
             try {
-                server.authSlots.acquire();
-                try {
-                    ok = server.users.verify(credentials.user(), credentials.password());
-                } finally {
-                    server.authSlots.release();
+                // A login verified a moment ago costs one HMAC; a cold one a key derivation,
+                // and only authSlots of those run at once, whatever the number of clients.
+                ok = server.users.verifiedRecently(credentials.user(), credentials.password());
+                if (!ok) {
+                    server.authSlots.acquire();
+                    try {
+                        ok = server.users.verify(credentials.user(), credentials.password());
+                    } finally {
+                        server.authSlots.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
