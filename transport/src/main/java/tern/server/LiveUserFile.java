@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.InstantSource;
+import tern.auth.LoginCache;
 import tern.auth.UserFile;
 import tern.config.ConfigException;
 
@@ -17,28 +19,60 @@ import tern.config.ConfigException;
  * time changes, so that {@code tern user add} takes effect without a restart. A file that
  * became unreadable or malformed keeps the users last loaded (and says so in the log).
  *
+ * <p>A successful verification is remembered for a few minutes in a {@link LoginCache}
+ * (keyed by an HMAC of user and password, never the password), so that a client logging in
+ * for every message pays the key derivation once: {@link #verifiedRecently} answers from it.
+ * A change of the file clears it. A failed verification is never remembered.
+ *
  * <p>{@link #verify} is slow (a key derivation) and touches the file system: call it off the
- * event loop only. The lock guards a reload, never a verification.
+ * event loop only, and bound how many run at once. The lock guards a reload, never a
+ * verification.
  */
 final class LiveUserFile {
 
     private static final Logger log = LoggerFactory.getLogger(LiveUserFile.class);
 
+    /** The key derivation, a seam for tests that count how often it runs. */
+    @FunctionalInterface
+    interface PasswordCheck {
+        boolean verify(UserFile users, String user, char[] password);
+    }
+
     private final Path path;
+    private final PasswordCheck check;
+    private final LoginCache recent;
     private final ReentrantLock reloading = new ReentrantLock();
     private volatile UserFile users;
     private volatile FileTime loadedAt;
 
     /** Loads {@code path} now; a missing file is no users, a malformed one stops start-up. */
-    LiveUserFile(Path path) {
+    LiveUserFile(Path path, InstantSource clock) {
+        this(path, new LoginCache(clock), UserFile::verify);
+    }
+
+    LiveUserFile(Path path, LoginCache recent, PasswordCheck check) {
         this.path = path;
+        this.check = check;
+        this.recent = recent;
         this.loadedAt = modified(path);
         this.users = UserFile.load(path);
     }
 
+    /** True when this user logged in with this password a moment ago; cheap (one HMAC). */
+    boolean verifiedRecently(String user, char[] password) {
+        refresh();
+        return recent.contains(user, password);
+    }
+
+    /** The key derivation; a success is remembered for {@link #verifiedRecently}. */
     boolean verify(String user, char[] password) {
         refresh();
-        return users.verify(user, password);
+        UserFile current = users;
+        boolean ok = check.verify(current, user, password);
+        if (ok && current == users) { // not if the file changed while we hashed
+            recent.remember(user, password);
+        }
+        return ok;
     }
 
     Path path() {
@@ -60,6 +94,7 @@ final class LiveUserFile {
                 return;
             }
             try {
+                recent.clear(); // a removed user or a new password counts from now
                 users = UserFile.load(path);
                 log.info("users file {} reloaded: {} users", path, users.size());
             } catch (ConfigException | java.io.UncheckedIOException e) {

@@ -112,7 +112,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private final InboundContext server;
     private final ListenerKind kind;
-    private final MessageBuffer message = new MessageBuffer();
+    private final MessageContent message;
     private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
 
     private ChannelHandlerContext ctx;
@@ -143,7 +143,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private MailFrom mail;
     private final LinkedHashMap<Mailbox, Recipient> recipients = new LinkedHashMap<>();
     private Instant arrival;
-    private int headerLength;
+    /** A wait for message memory before the commit; cancelled if the session ends first. */
+    private CompletableFuture<Long> memoryWait;
+    /** A spilled message is being read back off the loop: its content is not ours to clear. */
+    private boolean materializing;
     private boolean tooLarge;
     private boolean bareNewline;
     private boolean lineTooLong;
@@ -163,6 +166,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.kind = kind;
         this.tls = kind.implicitTls;
+        this.message = new MessageContent(server.memory, server.spoolDirectory);
     }
 
     // ---- channel events ------------------------------------------------------------------
@@ -277,6 +281,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         mode = Input.CLOSED;
         releaseInput();
+        if (memoryWait != null) {
+            server.memory.giveUp(memoryWait);
+            memoryWait = null;
+        }
+        if (!materializing) {
+            message.close(); // gives its memory back and deletes its spool file
+        }
         if (counted) {
             counted = false;
             server.connections.decrementAndGet();
@@ -621,11 +632,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Thread.ofVirtual().name("auth-check").start(() -> {
             boolean ok = false;
             try {
-                server.authSlots.acquire();
-                try {
-                    ok = server.users.verify(credentials.user(), credentials.password());
-                } finally {
-                    server.authSlots.release();
+                // A login verified a moment ago costs one HMAC; a cold one a key derivation,
+                // and only authSlots of those run at once, whatever the number of clients.
+                ok = server.users.verifiedRecently(credentials.user(), credentials.password());
+                if (!ok) {
+                    server.authSlots.acquire();
+                    try {
+                        ok = server.users.verify(credentials.user(), credentials.password());
+                    } finally {
+                        server.authSlots.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -838,9 +854,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void startMessage() {
         arrival = server.clock.instant();
-        message.clear();
+        message.begin(id);
         // The Received header is written at the end, once the reverse-DNS verdict is in.
-        headerLength = 0;
         dataState = DataState.IN_LINE;
         tooLarge = false;
         bareNewline = false;
@@ -918,7 +933,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (count == 0 || tooLarge || bareNewline || lineTooLong) {
             return; // once refused, keep reading to the end but store nothing
         }
-        if ((long) message.length() - headerLength + count > server.maxMessageSize) {
+        if (message.length() + count > server.maxMessageSize) {
             tooLarge = true;
             return;
         }
@@ -932,7 +947,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (tooLarge || bareNewline || lineTooLong) {
             return;
         }
-        if ((long) message.length() - headerLength + 2 > server.maxMessageSize) {
+        if (message.length() + 2 > server.maxMessageSize) {
             tooLarge = true;
             return;
         }
@@ -1011,7 +1026,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private String chunkReceivedText() {
-        return "Ok, " + (message.length() - headerLength) + " octets received";
+        return "Ok, " + message.length() + " octets received";
     }
 
     // ---- the end of a message ----------------------------------------------------------------
@@ -1020,13 +1035,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Reply refusal = tooLarge ? Replies.MESSAGE_TOO_LARGE
                 : bareNewline ? Replies.BARE_NEWLINE_IN_DATA
                 : lineTooLong ? Replies.TEXT_LINE_TOO_LONG
+                : message.failed() ? Replies.JOURNAL_UNAVAILABLE
                 : null;
-        if (refusal == null) {
-            int hops = HopCount.count(message.array(), headerLength, message.length() - headerLength);
-            if (HopCount.exceeds(hops, server.maxHopCount)) {
-                refusal = Replies.TOO_MANY_HOPS;
-            }
-        }
         if (refusal != null) {
             log.info("{}: client={} message refused: {}", id, clientAddress, refusal);
             reply(refusal);
@@ -1067,6 +1077,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /**
+     * Builds the envelope and the Received field, then waits for {@link MessageMemory} to have
+     * room for the whole message as one array (the journal stores one), reading nothing
+     * meanwhile. A spilled message is read back from its spool file off the event loop.
+     */
     private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
@@ -1075,12 +1090,90 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
         byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
                 annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
-        byte[] received = message.copyAfter(header);
-        byte[] bytes = clientMayRelay || authUser != null // our own users' mail only, never relayed mail
-                ? SubmissionHeaders.complete(received, queueId, server.fqdn, arrival) : received;
-        endTransaction();
+        endTransaction(false); // the content stays until it is one array
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
+        CompletableFuture<Long> wait = server.memory.reserve(header.length + message.length());
+        memoryWait = wait;
+        wait.whenComplete((amount, error) -> {
+            if (error != null) {
+                return; // given up: the session ended while it waited
+            }
+            try {
+                ctx.executor().execute(() -> memoryGranted(wait, envelope, header, amount));
+            } catch (RejectedExecutionException e) {
+                server.memory.release(amount);
+            }
+        });
+    }
+
+    private void memoryGranted(CompletableFuture<Long> wait, Envelope envelope, byte[] header, long reserved) {
+        if (memoryWait != wait) {
+            return; // given up in channelInactive, which gave the bytes back
+        }
+        memoryWait = null;
+        if (mode != Input.COMMITTING) {
+            server.memory.release(reserved);
+            return;
+        }
+        if (!message.spilled()) {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException e) {
+                bytes = null;
+            }
+            message.clear();
+            store(envelope, bytes, header.length, reserved);
+            return;
+        }
+        materializing = true;
+        Thread.ofVirtual().name("spool-read").start(() -> {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("{}: spool file could not be read: {}", envelope.id(), e.toString());
+                bytes = null;
+            }
+            byte[] read = bytes;
+            try {
+                ctx.executor().execute(() -> {
+                    materializing = false;
+                    if (mode != Input.COMMITTING) {
+                        message.close(); // the session ended meanwhile
+                        server.memory.release(reserved);
+                        return;
+                    }
+                    message.clear();
+                    store(envelope, read, header.length, reserved);
+                });
+            } catch (RejectedExecutionException e) {
+                server.memory.release(reserved);
+            }
+        });
+    }
+
+    /** Checks the hop count and hands the message to the spool; 250 or 452 follows in {@link #committed}. */
+    private void store(Envelope envelope, byte[] bytes, int headerLength, long reserved) {
+        Reply refusal = bytes == null ? Replies.JOURNAL_UNAVAILABLE : null;
+        if (refusal == null) {
+            int hops = HopCount.count(bytes, headerLength, bytes.length - headerLength);
+            if (HopCount.exceeds(hops, server.maxHopCount)) {
+                refusal = Replies.TOO_MANY_HOPS;
+            }
+        }
+        if (refusal != null) {
+            server.memory.release(reserved);
+            log.info("{}: client={} message refused: {}", envelope.id(), clientAddress, refusal);
+            mode = Input.COMMAND;
+            reply(refusal);
+            resumeReading();
+            return;
+        }
+        if (clientMayRelay || authUser != null) { // our own users' mail only, never relayed mail
+            bytes = SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival());
+        }
         CompletionStage<Void> stored;
         try {
             stored = server.spool.accept(envelope, bytes);
@@ -1090,6 +1183,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         // Always hop back through the event loop, also when the stage is already complete,
         // so that committed() never runs inside process() further up this stack.
         stored.whenComplete((ok, failure) -> {
+            // The journal has the bytes now (or never will); what keeps them in memory from
+            // here on is the queue's business, not this session's.
+            server.memory.release(reserved);
             try {
                 ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
             } catch (RejectedExecutionException e) {
@@ -1115,10 +1211,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void endTransaction() {
+        endTransaction(true);
+    }
+
+    private void endTransaction(boolean dropContent) {
         id = null;
         mail = null;
         recipients.clear();
-        message.release();
+        if (dropContent) {
+            message.clear();
+        }
         phase = heloName == null ? SmtpPhase.AWAITING_HELO : SmtpPhase.READY;
     }
 
