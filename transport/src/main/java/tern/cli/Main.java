@@ -15,7 +15,7 @@ import tern.config.ConfigException;
 public final class Main {
     static final List<Command> COMMANDS = List.of(
             new ServeCommand(), new JournalCommand(), new QueueCommand(), new RouteCommand(),
-            new ReloadCommand(), new BenchCommand(), new UserCommand());
+            new ReloadCommand(), new BenchCommand(), new UserCommand(), new ConfigCommand());
 
     private Main() {
     }

@@ -8,7 +8,7 @@ import tern.route.Route;
 import tern.route.Router;
 import java.util.Set;
 import tern.config.TernConfig;
-import tern.configfile.Syntax;
+import tern.config.Syntax;
 import tern.smtp.Replies;
 
 /** {@code tern route ADDRESS}: which route a recipient takes under the configuration, and why. */

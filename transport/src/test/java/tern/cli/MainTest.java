@@ -55,7 +55,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "journal", "queue", "route", "reload", "bench", "user"})
+    @ValueSource(strings = {"serve", "journal", "queue", "route", "reload", "bench", "user", "config"})
     void everyCommandAnswersHelpWithItsUsage(String command) {
         assertThat(run(command, "--help")).isEqualTo(Exit.OK);
         assertThat(out()).startsWith("usage: tern " + command);
@@ -114,7 +114,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"route", "journal", "queue", "reload", "user"})
+    @ValueSource(strings = {"route", "journal", "queue", "reload", "user", "config"})
     void everyCommandThatReadsTheConfigReportsItsErrorsAs78(String command) throws IOException {
         Files.writeString(dir.resolve("bad.yaml"), "nonsense: 1\n");
         String[] args = switch (command) {

@@ -1,7 +1,6 @@
 package tern.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.queue.QueueId;
+import tern.testing.RequiredTool;
 import tern.testing.ScriptedSmtpServer;
 import tern.testing.SmtpSink;
 import tern.testing.TernInstance;
@@ -36,7 +36,7 @@ class SmartHostRelayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(SmtpSink.installed(), "Postfix's smtp-sink is not installed (./tern test installs it)");
+        RequiredTool.require(SmtpSink.installed(), "Postfix's smtp-sink is not installed");
         smartHost = SmtpSink.start("127.0.0.1", TernProcess.freePort());
         partner = SmtpSink.start("127.0.0.1", TernProcess.freePort());
         tern = TernInstance.start(dir, FQDN, """
