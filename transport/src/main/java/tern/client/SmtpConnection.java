@@ -444,7 +444,8 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private String mailCommand(Transaction t, long size, boolean eightBit) {
-        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<").append(t.reversePath()).append('>');
+        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<")
+                .append(t.reversePath().isNull() ? "" : t.reversePath().mailbox().withAsciiDomain()).append('>');
         if (extensions.sizeOffered()) {
             sb.append(" SIZE=").append(size);
         }
@@ -466,7 +467,7 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private String rcptCommand(Recipient r) {
-        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address()).append('>');
+        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address().withAsciiDomain()).append('>');
         if (extensions.dsn()) {
             if (!r.notifyOn().isEmpty()) {
                 sb.append(" NOTIFY=").append(r.notifyOn().stream().sorted().map(Notify::name)
