@@ -52,6 +52,8 @@ final class InboundContext {
     /** Null when {@code server.tls} is not configured: no STARTTLS, no implicit TLS. */
     final SslContext tls;
     final LiveUserFile users;
+    /** Null without {@code domains.recipients}: every local part of a local domain is valid. */
+    final LiveLocalRecipients localRecipients;
 
     final AtomicInteger connections;
     final ConnectionLimiter perClient;
@@ -73,13 +75,13 @@ final class InboundContext {
                    AuthThrottle authThrottle) {
         this(config, spool, ids, clock, dns, new AtomicInteger(), null, ConcurrentHashMap.newKeySet(),
                 authThrottle, new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors())),
-                new AtomicBoolean(), null);
+                new AtomicBoolean(), null, null);
     }
 
     /** The settings of a reloaded configuration, over the same connections and sessions. */
     InboundContext reconfigured(TernConfig config) {
         return new InboundContext(config, spool, ids, clock, dnsResolver, connections, perClient, sessions,
-                authThrottle, authSlots, stopping, users);
+                authThrottle, authSlots, stopping, users, localRecipients);
     }
 
     private final MailDns dnsResolver;
@@ -87,7 +89,7 @@ final class InboundContext {
     private InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
                            AtomicInteger connections, ConnectionLimiter perClient, Set<SmtpSession> sessions,
                            AuthThrottle authThrottle, Semaphore authSlots, AtomicBoolean stopping,
-                           LiveUserFile users) {
+                           LiveUserFile users, LiveLocalRecipients localRecipients) {
         TernConfig.Server server = config.server();
         this.stopping = stopping;
         this.connections = connections;
@@ -116,6 +118,10 @@ final class InboundContext {
         this.dnsTimeoutMillis = config.dns().timeout().toMillis();
         this.tls = server.tls() == null ? null : sslContext(server.tls());
         this.users = users != null && users.path().equals(server.usersFile()) ? users : new LiveUserFile(server.usersFile());
+        java.nio.file.Path recipients = config.domains().recipients();
+        this.localRecipients = recipients == null ? null
+                : localRecipients != null && localRecipients.path().equals(recipients) ? localRecipients
+                : new LiveLocalRecipients(recipients);
         // No enhanced status code on the greeting and the EHLO/HELO replies (RFC 2034 3).
         this.greeting = new Reply(220, null, fqdn + " ESMTP Tern");
         List<String> base = List.of(fqdn, "PIPELINING", "SIZE " + maxMessageSize, "8BITMIME",
