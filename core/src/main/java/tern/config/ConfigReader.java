@@ -68,13 +68,18 @@ public final class ConfigReader {
         Defaults defaults = new Defaults(hostName, server.fqdn());
         return new TernConfig(
                 server,
-                new Domains(root.section("domains").get(DOMAINS_LOCAL, defaults)),
+                domains(root.section("domains"), defaults),
                 relay(root.section("relay"), defaults),
                 delivery(root.section("delivery"), defaults),
                 routes(root, defaults),
                 dns(root.section("dns"), defaults),
                 journal(root.section("journal"), defaults),
                 admin(root.section("admin"), defaults));
+    }
+
+    private Domains domains(ConfigSection s, Defaults d) {
+        Path recipients = s.get(DOMAINS_RECIPIENTS, d);
+        return new Domains(s.get(DOMAINS_LOCAL, d), recipients == null ? null : resolve(s, DOMAINS_RECIPIENTS, recipients));
     }
 
     private Server server(ConfigSection s) {

@@ -113,6 +113,9 @@ public final class Parameters {
     public static final Parameter<List<String>> DOMAINS_LOCAL = add("domains.local", DOMAINS,
             d -> d.fqdn().equalsIgnoreCase("localhost") ? List.of("localhost") : List.of("localhost", d.fqdn()),
             "`[localhost, <server.fqdn>]`", "domains delivered to Maildir: `drop/<domain>/<local-part>/`");
+    public static final Parameter<Path> DOMAINS_RECIPIENTS = add("domains.recipients", path(), null,
+            "valid local recipients and aliases, one a line: `user@domain`, `@domain` (all of it), `alias: target, ...`;"
+            + " others get 550 5.1.1 at RCPT; re-read when the file changes; none = every local part is accepted");
     public static final Parameter<List<String>> RELAY_ALLOW_FROM = add("relay.allowFrom",
             strings(Syntax::cidr, "a network in CIDR notation such as 192.0.2.0/24 or 2001:db8::/32, or one IP address"),
             List.of("127.0.0.0/8", "::1/128"),

@@ -120,10 +120,18 @@ public record TernConfig(
     public record Tls(Path certificate, Path privateKey) {
     }
 
-    /** @param local domains delivered to Maildir */
-    public record Domains(List<String> local) {
+    /**
+     * @param local      domains delivered to Maildir
+     * @param recipients the file of their valid recipients and aliases; null = every local part is valid
+     */
+    public record Domains(List<String> local, Path recipients) {
         public Domains {
             local = local.stream().map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+
+        /** Local domains that take any local part. */
+        public Domains(List<String> local) {
+            this(local, null);
         }
 
         public static Domains defaults(String hostName) {

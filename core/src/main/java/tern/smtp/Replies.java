@@ -107,6 +107,7 @@ public final class Replies {
     public static final Reply NO_SUCH_USER = new Reply(550, "5.1.1",
             "No such user here: a local part with %, ! or @ is not rerouted");
     public static final Reply BAD_MAILBOX_NAME = new Reply(550, "5.1.3", "Mailbox name not allowed");
+    public static final Reply UNKNOWN_LOCAL_RECIPIENT = new Reply(550, "5.1.1", "No such user here");
     public static final Reply PREGREET = new Reply(554, "5.5.1", "Protocol error: client spoke before the greeting");
     public static final Reply NOT_HTTP = new Reply(554, "5.7.0", "This is an SMTP server, not a web server; closing");
     public static final Reply NUL_IN_COMMAND = new Reply(501, "5.5.4", "Syntax error: NUL character in command line");

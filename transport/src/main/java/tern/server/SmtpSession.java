@@ -734,8 +734,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Mailbox address = recipient.address();
+        List<Recipient> accepted = List.of(recipient); // or what domains.recipients rewrites it to
         if (server.relay.isLocal(address.domain())) {
             Reply refusal = localPartRefusal(address);
+            if (refusal == null && server.localRecipients != null
+                    && (accepted = server.localRecipients.accept(recipient)).isEmpty()) {
+                refusal = Replies.UNKNOWN_LOCAL_RECIPIENT;
+            }
             if (refusal != null) {
                 log.info("{}: client={} rcpt=<{}> refused: {}", id, clientAddress, address, refusal);
                 reply(refusal);
@@ -746,7 +751,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.RELAY_DENIED);
             return;
         }
-        if (recipients.containsKey(recipient.address())) {
+        if (accepted.stream().allMatch(r -> recipients.containsKey(r.address()))) {
             reply(Replies.RECIPIENT_OK); // a duplicate is accepted and recorded once
             return;
         }
@@ -754,7 +759,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        recipients.put(recipient.address(), recipient);
+        accepted.forEach(r -> recipients.putIfAbsent(r.address(), r));
         phase = SmtpPhase.RCPT_GIVEN;
         reply(Replies.RECIPIENT_OK);
     }
