@@ -74,8 +74,23 @@ public final class RemoteDelivery {
         };
     }
 
+    /**
+     * The direct attempt, then the smart host for every recipient it left transient. A domain
+     * our DNS does not know (NXDOMAIN) goes to the smart host too, as with Postfix's
+     * {@code smtp_fallback_relay}: in a split-horizon set-up the smart host sees names this
+     * server cannot. A null MX is the domain's own word that it takes no mail, and stays final.
+     */
     private List<RecipientOutcome> directThenSmartHost(Route.DirectThenSmartHost route, Transaction transaction) {
-        List<RecipientOutcome> direct = viaMx(route.domain(), port, tls.mx(), transaction);
+        List<RecipientOutcome> direct;
+        if (route.direct() instanceof Route.Relay literal) {
+            direct = viaHop(literal.hop(), tls.settingsFor(literal), transaction);
+        } else {
+            MxResult mx = await(dns.mx(route.domain()));
+            if (mx instanceof MxResult.Failure f && f.cause() == MxResult.Cause.NO_SUCH_DOMAIN) {
+                return viaHop(route.smartHost(), tls.settingsFor(route.fallback()), transaction);
+            }
+            direct = viaMx(mx, port, tls.mx(), transaction);
+        }
         List<Recipient> retry = direct.stream().filter(RecipientOutcome::isTransient).map(RecipientOutcome::recipient).toList();
         if (retry.isEmpty()) {
             return direct;
@@ -101,7 +116,10 @@ public final class RemoteDelivery {
     }
 
     private List<RecipientOutcome> viaMx(String domain, int port, ClientSettings settings, Transaction transaction) {
-        MxResult mx = await(dns.mx(domain));
+        return viaMx(await(dns.mx(domain)), port, settings, transaction);
+    }
+
+    private List<RecipientOutcome> viaMx(MxResult mx, int port, ClientSettings settings, Transaction transaction) {
         return switch (mx) {
             case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
             case MxResult.Hosts hosts -> viaHosts(hosts.hosts(), port, settings, transaction);
@@ -176,10 +194,20 @@ public final class RemoteDelivery {
         return everyone(transaction, last, lastRelay);
     }
 
-    /** A new connection, counted in the outbound connection gauge until it closes. */
+    /**
+     * A new connection, counted in the outbound connection gauge from the start of the TCP
+     * connect until it closes: a peer that accepts and then never greets (a tarpit) holds a
+     * socket and a worker for the whole timeout, and the gauge must show it.
+     */
     private SmtpConnection open(SmtpConnection.Key peer) throws SmtpException {
-        SmtpConnection connection = SmtpConnection.open(peer);
         metrics.outboundConnectionOpened();
+        SmtpConnection connection;
+        try {
+            connection = SmtpConnection.open(peer);
+        } catch (SmtpException | RuntimeException e) {
+            metrics.outboundConnectionClosed();
+            throw e;
+        }
         connection.whenClosed(metrics::outboundConnectionClosed);
         return connection;
     }

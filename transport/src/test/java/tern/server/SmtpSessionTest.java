@@ -219,11 +219,30 @@ class SmtpSessionTest {
     }
 
     @Test
-    void refusesACommandLineLongerThan512Octets() {
+    void acceptsCommandLinesUpTo2048OctetsAndClosesOnALongerOne() {
         try (SmtpTestClient c = fixture.greeted()) {
-            expect(send(c, "NOOP " + "x".repeat(505)), 250, "2.0.0"); // 512 with CRLF: the limit itself
-            expect(send(c, "NOOP " + "x".repeat(2000)), 500, "5.5.2");
-            expect(send(c, "NOOP"), 250, "2.0.0");
+            expect(send(c, "NOOP " + "x".repeat(505)), 250, "2.0.0"); // 512 with CRLF: RFC 5321's least
+            expect(send(c, "NOOP " + "x".repeat(2041)), 250, "2.0.0"); // 2048 with CRLF: the limit itself
+            expect(send(c, "NOOP " + "x".repeat(2042)), 500, "5.5.2");
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aCommandLineThatNeverEndsIsAnsweredAndClosedAfter2048Octets() {
+        try (SmtpTestClient c = fixture.greeted()) {
+            c.send("MAIL FROM:<" + "a".repeat(3000)); // no CRLF, ever
+            expect(c.read(), 500, "5.5.2");
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void expnAndEtrnAreNotImplemented() {
+        try (SmtpTestClient c = fixture.greeted()) {
+            expect(send(c, "EXPN staff"), 502, "5.5.1");
+            expect(send(c, "ETRN example.org"), 502, "5.5.1");
+            expect(send(c, "FROB"), 500, "5.5.1");
         }
     }
 
