@@ -188,7 +188,18 @@ public record TernConfig(
             int port,
             Connections connections,
             OutboundTls tls,
-            SmartHostAuth smartHostAuth) {
+            SmartHostAuth smartHostAuth,
+            OutboundTls smartHostTls,
+            Path trustAnchors) {
+
+        /** Without a smart host TLS level of its own (the default rule) and without trust anchors. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
+                        int maxHopCount, String masqueradeDomain, String smartHost,
+                        boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
+                        OutboundTls tls, SmartHostAuth smartHostAuth) {
+            this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null);
+        }
 
         public static Delivery defaults() {
             return ConfigReader.defaults("localhost").delivery();
@@ -239,7 +250,15 @@ public record TernConfig(
     }
 
     /** A route domain: {@code partner.example} exactly, or {@code .partner.example} for its subdomains. */
-    public record Route(String domain, String nextHop) {
+    public record Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth) {
+        public Route {
+            auth = auth == null ? SmartHostAuth.NONE : auth;
+        }
+
+        /** A route with the delivery's TLS level and no credentials of its own. */
+        public Route(String domain, String nextHop) {
+            this(domain, nextHop, null, SmartHostAuth.NONE);
+        }
     }
 
     /**
