@@ -58,6 +58,8 @@ final class InboundContext {
     final SpoolDirectory spoolDirectory;
     /** Null without {@code domains.recipients}: every local part of a local domain is valid. */
     final LiveLocalRecipients localRecipients;
+    /** Signs our own users' mail at acceptance; without keys it returns every message as it is. */
+    final tern.dkim.DkimSigner dkim;
 
     final AtomicInteger connections;
     final ConnectionLimiter perClient;
@@ -145,6 +147,7 @@ final class InboundContext {
             ehloReplies[i] = new Reply(250, null, lines);
         }
         this.heloReply = new Reply(250, null, fqdn);
+        this.dkim = tern.dkim.DkimKeyFiles.signer(config.dkim());
     }
 
     /** The EHLO reply, offering STARTTLS and AUTH or not. */

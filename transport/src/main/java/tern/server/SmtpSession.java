@@ -1176,8 +1176,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             resumeReading();
             return;
         }
-        if (clientMayRelay || authUser != null) { // our own users' mail only, never relayed mail
-            bytes = SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival());
+        if (clientMayRelay || authUser != null) {
+            // Our own users' mail only, never relayed mail: complete its header, then sign it,
+            // once, before the journal has it (a retry reads the signed bytes back).
+            bytes = server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
+                    envelope.arrival());
         }
         CompletionStage<Void> stored;
         try {
