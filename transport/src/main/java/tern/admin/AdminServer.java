@@ -230,7 +230,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static AdminResponse liveAnswer() {
-        Map<String, Object> fields = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>(); // status first, whatever Map.of's order
         fields.put("status", "UP");
         fields.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
         return AdminResponse.json(200, fields);

@@ -1,4 +1,4 @@
-package tern.configfile;
+package tern.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package tern.configfile;
+package tern.config;
 
-import io.netty.util.NetUtil;
+import tern.address.IpLiterals;
 
 /**
  * The shapes of names an operator writes in the configuration: domains, hosts with ports,
@@ -41,7 +41,7 @@ public final class Syntax {
     }
 
     public static boolean isIp(String s) {
-        return NetUtil.isValidIpV4Address(s) || NetUtil.isValidIpV6Address(s);
+        return IpLiterals.isIpv4(s) || IpLiterals.isIpv6(s);
     }
 
     /** A name or an IP address, as a host to connect to or listen on. */
@@ -98,7 +98,7 @@ public final class Syntax {
         if (s == null || s.isEmpty()) {
             return false;
         }
-        if (NetUtil.isValidIpV6Address(s)) {
+        if (IpLiterals.isIpv6(s)) {
             return true;
         }
         return isNextHop(s);
@@ -121,9 +121,9 @@ public final class Syntax {
         int slash = s.indexOf('/');
         String ip = slash < 0 ? s : s.substring(0, slash);
         int max;
-        if (NetUtil.isValidIpV4Address(ip)) {
+        if (IpLiterals.isIpv4(ip)) {
             max = 32;
-        } else if (NetUtil.isValidIpV6Address(ip) && !ip.startsWith("[")) {
+        } else if (IpLiterals.isIpv6(ip) && !ip.startsWith("[")) {
             max = 128;
         } else {
             return null;
@@ -161,9 +161,9 @@ public final class Syntax {
 
     private static boolean isAddressLiteral(String inner) {
         if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
-            return NetUtil.isValidIpV6Address(inner.substring(5));
+            return IpLiterals.isIpv6(inner.substring(5));
         }
-        return NetUtil.isValidIpV4Address(inner);
+        return IpLiterals.isIpv4(inner);
     }
 
     private static boolean isDotAtom(String s) {
