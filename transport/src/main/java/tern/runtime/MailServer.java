@@ -20,7 +20,6 @@ import tern.admin.AdminResponse;
 import tern.admin.AdminServer;
 import tern.admin.Health;
 import tern.badmail.Badmail;
-import tern.client.ClientSettings;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
 import tern.delivery.EventLog;
@@ -43,6 +42,7 @@ import tern.queue.Scheduler;
 import tern.route.Masquerade;
 import tern.route.Router;
 import tern.server.SmtpServer;
+import tern.tls.TlsPolicy;
 
 /**
  * The whole process: journal, queue, delivery, SMTP and admin listeners, in the order that
@@ -155,8 +155,8 @@ public final class MailServer implements AutoCloseable {
     }
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
-        var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
-                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config), metrics);
+        var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
+                Masquerade.of(config), metrics);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
