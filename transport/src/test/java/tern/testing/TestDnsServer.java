@@ -36,6 +36,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -155,8 +156,22 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new CNAMERecord(name(alias), DClass.IN, ttl, name(target)));
     }
 
+    /** One TXT record of one string. */
+    public TestDnsServer txt(String name, String text) {
+        return add(new TXTRecord(name(name), DClass.IN, ttl, text));
+    }
+
     public TestDnsServer add(Record record) {
         records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
+        return this;
+    }
+
+    /** Removes the records of one type at {@code name} (to change an answer mid-test). */
+    public TestDnsServer remove(String name, int type) {
+        List<Record> here = records.get(name(name));
+        if (here != null) {
+            here.removeIf(r -> r.getType() == type);
+        }
         return this;
     }
 
