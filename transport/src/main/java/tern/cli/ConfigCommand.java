@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tern.config.ConfigReader;
+import tern.config.ConfigTemplate;
 import tern.config.Parameter;
 import tern.config.Parameters;
 import tern.config.Settings;
@@ -30,7 +31,7 @@ final class ConfigCommand implements Command {
     public String usage() {
         return """
                 usage: tern config [-n | -d] [--config FILE] [KEY ...]
-                       tern config --markdown
+                       tern config --markdown | --yaml
 
                 Prints every setting as `key = value`, in the order of the README's table:
                 the value in force under the configuration file (or the defaults).
@@ -39,15 +40,21 @@ final class ConfigCommand implements Command {
                   KEY         only these keys; a section name (delivery.retry) picks all of
                               its keys; items of lists show as routes[0].domain
                   --markdown  the README's configuration table, generated from the same table
+                  --yaml      a configuration file naming every key at its default, with
+                              its meaning as a comment (a release's conf/tern.yaml)
                 Passwords print as ***. Exits 64 for a key Tern does not know.
                 """;
     }
 
     @Override
     public int run(List<String> args, Terminal terminal) {
-        Arguments a = new Arguments(args, Set.of("-n", "-d", "--markdown"), Set.of("--config"));
+        Arguments a = new Arguments(args, Set.of("-n", "-d", "--markdown", "--yaml"), Set.of("--config"));
         if (a.flag("--markdown")) {
             terminal.out().print(Parameters.markdownTable());
+            return Exit.OK;
+        }
+        if (a.flag("--yaml")) {
+            terminal.out().print(ConfigTemplate.yaml());
             return Exit.OK;
         }
         boolean onlyFile = a.flag("-n");

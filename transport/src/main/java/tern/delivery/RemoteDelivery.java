@@ -79,15 +79,30 @@ public final class RemoteDelivery {
         // The masquerade domain applies to our own transaction only: this is the first hop.
         Transaction transaction = Transaction.of(envelope, masquerade.apply(envelope.reversePath()), recipients, message);
         return switch (route) {
-            case Route.Mx mx -> viaRecipientMx(mx.domain(), transaction);
+            case Route.Mx mx -> viaRecipientMx(mx.domain(), await(dns.mx(mx.domain())), transaction);
             case Route.Relay relay -> viaHop(relay.hop(), tls.settingsFor(relay), transaction);
             case Route.DirectThenSmartHost direct -> directThenSmartHost(direct, transaction);
             case Route.Local local -> throw new IllegalArgumentException("local route given to remote delivery: " + local);
         };
     }
 
+    /**
+     * The direct attempt, then the smart host for every recipient it left transient. A domain
+     * our DNS does not know (NXDOMAIN) goes to the smart host too, as with Postfix's
+     * {@code smtp_fallback_relay}: in a split-horizon set-up the smart host sees names this
+     * server cannot. A null MX is the domain's own word that it takes no mail, and stays final.
+     */
     private List<RecipientOutcome> directThenSmartHost(Route.DirectThenSmartHost route, Transaction transaction) {
-        List<RecipientOutcome> direct = viaRecipientMx(route.domain(), transaction);
+        List<RecipientOutcome> direct;
+        if (route.direct() instanceof Route.Relay literal) {
+            direct = viaHop(literal.hop(), tls.settingsFor(literal), transaction);
+        } else {
+            MxResult mx = await(dns.mx(route.domain()));
+            if (mx instanceof MxResult.Failure f && f.cause() == MxResult.Cause.NO_SUCH_DOMAIN) {
+                return viaHop(route.smartHost(), tls.settingsFor(route.fallback()), transaction);
+            }
+            direct = viaRecipientMx(route.domain(), mx, transaction);
+        }
         List<Recipient> retry = direct.stream().filter(RecipientOutcome::isTransient).map(RecipientOutcome::recipient).toList();
         if (retry.isEmpty()) {
             return direct;
@@ -113,7 +128,10 @@ public final class RemoteDelivery {
     }
 
     private List<RecipientOutcome> viaMx(String domain, int port, ClientSettings settings, Transaction transaction) {
-        MxResult mx = await(dns.mx(domain));
+        return viaMx(await(dns.mx(domain)), port, settings, transaction);
+    }
+
+    private List<RecipientOutcome> viaMx(MxResult mx, int port, ClientSettings settings, Transaction transaction) {
         return switch (mx) {
             case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
             case MxResult.Hosts hosts -> viaHosts(MxPlan.plain(hosts.hosts(), settings), port, transaction);
@@ -121,8 +139,7 @@ public final class RemoteDelivery {
     }
 
     /** The recipient domain's own MX hosts, as its MTA-STS policy and DANE records allow. */
-    private List<RecipientOutcome> viaRecipientMx(String domain, Transaction transaction) {
-        MxResult mx = await(dns.mx(domain));
+    private List<RecipientOutcome> viaRecipientMx(String domain, MxResult mx, Transaction transaction) {
         return switch (mx) {
             case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
             case MxResult.Hosts hosts -> {
@@ -203,10 +220,20 @@ public final class RemoteDelivery {
         return everyone(transaction, last, lastRelay);
     }
 
-    /** A new connection, counted in the outbound connection gauge until it closes. */
+    /**
+     * A new connection, counted in the outbound connection gauge from the start of the TCP
+     * connect until it closes: a peer that accepts and then never greets (a tarpit) holds a
+     * socket and a worker for the whole timeout, and the gauge must show it.
+     */
     private SmtpConnection open(SmtpConnection.Key peer) throws SmtpException {
-        SmtpConnection connection = SmtpConnection.open(peer);
         metrics.outboundConnectionOpened();
+        SmtpConnection connection;
+        try {
+            connection = SmtpConnection.open(peer);
+        } catch (SmtpException | RuntimeException e) {
+            metrics.outboundConnectionClosed();
+            throw e;
+        }
         connection.whenClosed(metrics::outboundConnectionClosed);
         return connection;
     }

@@ -27,13 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.auth.Sasl;
-import tern.dns.ReverseDnsVerdict;
+import tern.dns.ReverseDnsCheck;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.header.ReceivedHeader;
+import tern.header.SubmissionHeaders;
 import tern.header.WithProtocol;
+import tern.logging.MailLogLine;
 import tern.maildir.Maildir;
 import tern.queue.QueueId;
 import tern.smtp.Command;
@@ -62,7 +64,7 @@ import tern.smtp.Verb;
  * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
  * also what Postfix's {@code smtpd_forbid_bare_newline} does.
  *
- * <p>Policy (issue 5). Relaying needs a client in {@code relay.allowFrom}, an authenticated
+ * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated
  * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
  * {@code %}, {@code !} or {@code @} for a local domain is refused (550 5.1.1) rather than read
  * as a percent hack or bang path, one Maildir cannot hold as a folder name is refused (550
@@ -71,14 +73,21 @@ import tern.smtp.Verb;
  * password check runs on a virtual thread, never on the event loop. The reverse-DNS verdict is
  * asked for at EHLO and awaited, if still unknown, at the end of the message for at most the DNS
  * timeout. A client that talks before the greeting, speaks HTTP, or collects
- * {@code server.maxErrors} error replies is dropped.
+ * {@code server.maxErrors} error replies (4xx and 5xx) is dropped; clients in
+ * {@code relay.allowFrom} are exempt from that limit and from {@code server.maxConnectionsPerClient}.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
-    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
-    static final int MAX_COMMAND_LINE = 512;
+    /**
+     * The longest command line read, with its CRLF. RFC 5321 4.5.3.1.4 makes 512 octets the
+     * least a server must accept and lets extensions raise it (SMTPUTF8 addresses, DSN and
+     * SIZE parameters, an AUTH initial response); 2048 is Postfix's {@code line_length_limit}.
+     * A longer line is answered 500 5.5.2 and the session closed at once: skipping to its end
+     * would let a client that never sends CRLF keep the session reading for ever.
+     */
+    static final int MAX_COMMAND_LINE = 2048;
     /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
     static final int MAX_TEXT_LINE = 998;
     /** The pipeline name of the TLS handler, in front of every other. */
@@ -89,8 +98,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** What the next input bytes are. */
     private enum Input {
         COMMAND,
-        /** Skipping the rest of a command line that was too long, up to its CRLF. */
-        LONG_LINE,
         DATA,
         CHUNK,
         /** A message is with the spool (or waits for the reverse-DNS verdict); input waits in the buffer. */
@@ -129,7 +136,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String authUser;
     private Sasl sasl;
     /** The reverse-DNS verdict for the current HELO name; null when reverse DNS is off. */
-    private CompletableFuture<ReverseDnsVerdict> reverseDns;
+    private CompletableFuture<ReverseDnsCheck> reverseDns;
 
     // The mail transaction.
     private QueueId id;
@@ -143,7 +150,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private DataState dataState;
     private int lineLength;
-    private boolean longLineSawCr;
 
     private long chunkRemaining;
     private boolean chunkLast;
@@ -191,15 +197,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
-        if (!server.perClient.tryAcquire(clientAddress)) {
-            log.info("client={} refused: {} connections from it already", clientAddress, server.perClient.perAddress());
-            replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
-            return;
+        clientMayRelay = server.relay.mayRelay(address);
+        // The clients of relay.allowFrom are our own (an application server with a pool of
+        // connections, the office network): exempt from the per-client limit, as Postfix
+        // exempts $mynetworks with smtpd_client_event_limit_exceptions. maxConnections still holds.
+        if (!clientMayRelay) {
+            if (!server.perClient.tryAcquire(clientAddress)) {
+                log.info("client={} refused: {} connections from it already", clientAddress,
+                        server.perClient.perAddress());
+                replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
+                return;
+            }
+            perClientCounted = true;
         }
-        perClientCounted = true;
         clientInet = address;
         loopback = address.isLoopbackAddress();
-        clientMayRelay = server.relay.mayRelay(address);
         if (server.dns != null) {
             server.dns.ptr(address); // starts the PTR query now; the verdict at EHLO finds it cached or in flight
         }
@@ -255,8 +267,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.LONG_LINE
-                || mode == Input.DATA || mode == Input.CHUNK)) {
+        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.DATA || mode == Input.CHUNK)) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
@@ -345,12 +356,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         while (input != null && input.isReadable()) {
             boolean more = switch (mode) {
                 case COMMAND -> readCommand();
-                case LONG_LINE -> skipLongLine();
                 case DATA -> readData();
                 case CHUNK -> readChunk();
                 case COMMITTING, AUTHENTICATING, CLOSED -> false;
             };
-            if (errors >= server.maxErrors && mode != Input.CLOSED && mode != Input.COMMITTING) {
+            if (errors >= server.maxErrors && !clientMayRelay && mode != Input.CLOSED && mode != Input.COMMITTING) {
                 log.info("{}client={} {} errors; dropped", idPrefix(), clientAddress, errors);
                 replyAndClose(Replies.TOO_MANY_ERRORS);
                 break;
@@ -389,10 +399,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (lf < 0) {
             if (available >= MAX_COMMAND_LINE) {
-                longLineSawCr = b.getByte(limit - 1) == '\r';
-                b.skipBytes(MAX_COMMAND_LINE);
-                mode = Input.LONG_LINE;
-                return true;
+                log.info("{}client={} command line longer than {} octets; dropped", idPrefix(), clientAddress,
+                        MAX_COMMAND_LINE);
+                abandonAuth();
+                replyAndClose(Replies.LINE_TOO_LONG);
+                return false;
             }
             return false;
         }
@@ -461,31 +472,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private boolean skipLongLine() {
-        ByteBuf b = input;
-        int start = b.readerIndex();
-        int end = b.writerIndex();
-        if (longLineSawCr && b.getByte(start) == '\n') {
-            b.readerIndex(start + 1);
-            mode = Input.COMMAND;
-            reply(Replies.LINE_TOO_LONG);
-            return true;
-        }
-        int lf = b.indexOf(start, end, (byte) '\n');
-        while (lf >= 0 && (lf == start || b.getByte(lf - 1) != '\r')) {
-            lf = b.indexOf(lf + 1, end, (byte) '\n');
-        }
-        if (lf < 0) {
-            longLineSawCr = b.getByte(end - 1) == '\r';
-            b.readerIndex(end);
-            return false;
-        }
-        b.readerIndex(lf + 1);
-        mode = Input.COMMAND;
-        reply(Replies.LINE_TOO_LONG);
-        return true;
-    }
-
     // ---- commands --------------------------------------------------------------------------
 
     private void handle(Command command) {
@@ -523,6 +509,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case QUIT -> replyAndClose(Replies.BYE);
             case VRFY -> reply(arg.isEmpty() ? Replies.SYNTAX_ERROR.withText("Syntax: VRFY <address>") : Replies.VRFY_CANNOT);
             case HELP -> reply(Replies.HELP);
+            // RFC 5321 3.5.3 and 7.3: EXPN may be disabled, and says so with 502; ETRN (RFC 1985)
+            // has no queue to flush per client here: the queue runs by itself.
+            case EXPN, ETRN -> reply(Replies.NOT_IMPLEMENTED);
             case AUTH -> auth(arg);
             case STARTTLS -> startTls(arg);
         }
@@ -1044,7 +1033,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             endTransaction();
             return;
         }
-        CompletableFuture<ReverseDnsVerdict> verdict = reverseDns;
+        CompletableFuture<ReverseDnsCheck> verdict = reverseDns;
         if (verdict == null || verdict.isDone()) {
             commit(verdict == null ? null : verdictNow(verdict));
             return;
@@ -1052,12 +1041,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         // Slow DNS: the message waits (input too), never the loop, and never longer than a query's timeout.
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
-        verdict.copy().completeOnTimeout(ReverseDnsVerdict.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
+        verdict.copy().completeOnTimeout(ReverseDnsCheck.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> {
                     try {
                         ctx.executor().execute(() -> {
                             if (mode == Input.COMMITTING) {
-                                commit(e != null || v == null ? ReverseDnsVerdict.FAILED : v);
+                                commit(e != null || v == null ? ReverseDnsCheck.FAILED : v);
                             }
                         });
                     } catch (RejectedExecutionException gone) {
@@ -1066,27 +1055,29 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    private static ReverseDnsVerdict verdictNow(CompletableFuture<ReverseDnsVerdict> verdict) {
-        return verdict.isCompletedExceptionally() ? ReverseDnsVerdict.FAILED : verdict.join();
+    private static ReverseDnsCheck verdictNow(CompletableFuture<ReverseDnsCheck> verdict) {
+        return verdict.isCompletedExceptionally() ? ReverseDnsCheck.FAILED : verdict.join();
     }
 
-    private static String annotation(ReverseDnsVerdict verdict) {
-        return verdict == null ? null : switch (verdict) {
+    private static String annotation(ReverseDnsCheck check) {
+        return check == null ? null : switch (check.verdict()) {
             case VERIFIED -> null;
             case UNVERIFIED -> "unverified";
             case FAILED -> "RDNS failed";
         };
     }
 
-    private void commit(ReverseDnsVerdict verdict) {
+    private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
         Envelope envelope = new Envelope(queueId, mail.reversePath(), rcpts, mail.body(),
                 mail.smtpUtf8(), mail.ret(), mail.envId(), mail.declaredSize(), clientAddress, heloName, arrival);
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
-        byte[] header = ReceivedHeader.of(heloName, clientAddress, annotation(verdict), server.fqdn, with, queueId,
-                rcpts, arrival).bytes();
-        byte[] bytes = message.copyAfter(header);
+        byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
+                annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
+        byte[] received = message.copyAfter(header);
+        byte[] bytes = clientMayRelay || authUser != null // our own users' mail only, never relayed mail
+                ? SubmissionHeaders.complete(received, queueId, server.fqdn, arrival) : received;
         endTransaction();
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
@@ -1113,8 +1104,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         mode = Input.COMMAND;
         if (failure == null) {
-            log.info("{}: client={} from=<{}> size={} nrcpt={} queued", envelope.id(), clientAddress,
-                    envelope.reversePath(), size, envelope.recipients().size());
+            MailLogLine.about(envelope.id()).field("client", clientAddress).address("from", envelope.reversePath())
+                    .field("size", size).field("nrcpt", envelope.recipients().size()).status("queued").info(log);
             reply(Replies.QUEUED.withText("Ok: queued as " + envelope.id()));
         } else {
             log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());
@@ -1135,13 +1126,22 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
     private void reply(Reply reply) {
-        if (reply.code() >= 500) {
+        if (countsAsError(reply)) {
             errors++;
         }
         String wire = reply.wire();
         ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
         ByteBufUtil.writeUtf8(out, wire);
         ctx.write(out);
+    }
+
+    /**
+     * Every 4xx and 5xx reply counts toward {@code server.maxErrors}, except 452 "too many
+     * recipients": a client with a long recipient list is told to send the rest in another
+     * transaction, which is not an error of its making (Postfix lets it overshoot too).
+     */
+    private static boolean countsAsError(Reply reply) {
+        return reply.code() >= 400 && reply != Replies.TOO_MANY_RECIPIENTS;
     }
 
     private void replyAndClose(Reply reply) {

@@ -100,6 +100,20 @@ class ConfigCommandTest {
     }
 
     @Test
+    void theYamlTemplateNamesEveryKeyAndLoadsIntoExactlyTheDefaults() throws IOException {
+        assertThat(run("config", "--yaml")).isEqualTo(Exit.OK);
+        String yaml = out.toString(StandardCharsets.UTF_8);
+        for (Parameter<?> p : Parameters.all()) {
+            assertThat(yaml).as(p.key()).containsPattern("(?m)^\\s*(# )?" + java.util.regex.Pattern.quote(p.name()) + ":");
+        }
+        Files.writeString(dir.resolve("template.yaml"), yaml);
+        var loader = new tern.configfile.ConfigLoader(dir, "host.example.test");
+        var loaded = loader.load(Path.of("template.yaml"));
+        assertThat(loader.settings().inFile()).isNotEmpty();
+        assertThat(loaded).isEqualTo(loader.defaults());
+    }
+
+    @Test
     void markdownIsTheReadmeTable() {
         assertThat(run("config", "--markdown")).isEqualTo(Exit.OK);
         assertThat(lines().get(0)).isEqualTo("| Key | Default | Meaning |");
