@@ -38,10 +38,12 @@ class SendmailTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        int port = TernProcess.freePort();
         data = dir.resolve("data");
         config = dir.resolve("tern.yaml");
-        Files.writeString(config, """
+        // Port 0 to bind; once it listens, the file names the port it got, as an operator's
+        // would, so that sendmail finds the running server. 0.0.0.0: sendmail must then talk
+        // to 127.0.0.1.
+        java.util.function.IntFunction<String> yaml = port -> """
                 server:
                   fqdn: sendmail.tern.test
                   listen: ["0.0.0.0:%d"]
@@ -50,8 +52,10 @@ class SendmailTest {
                   local: [tern.test]
                 admin:
                   listen: ""
-                """.formatted(port, data));
-        server = TernProcess.serve(config, port, dir.resolve("serve.log"));
+                """.formatted(port, data);
+        Files.writeString(config, yaml.apply(0));
+        server = TernProcess.serve(config, dir.resolve("serve.log"));
+        Files.writeString(config, yaml.apply(server.smtpPort()));
     }
 
     @AfterAll
@@ -142,16 +146,18 @@ class SendmailTest {
     @Test
     void noServerListeningIsATemporaryFailure() throws Exception {
         Path down = dir.resolve("down.yaml");
-        Files.writeString(down, """
-                server:
-                  listen: ["127.0.0.1:%d"]
-                  dataDir: %s
-                """.formatted(TernProcess.freePort(), dir.resolve("unused")));
+        try (var refusing = tern.testing.LoopbackPorts.refusingPort()) {
+            Files.writeString(down, """
+                    server:
+                      listen: ["127.0.0.1:%d"]
+                      dataDir: %s
+                    """.formatted(refusing.getLocalPort(), dir.resolve("unused")));
 
-        Run run = sendmailWith(down, "Subject: x\n\nx\n", "someone@tern.test");
+            Run run = sendmailWith(down, "Subject: x\n\nx\n", "someone@tern.test");
 
-        assertThat(run.exitCode()).isEqualTo(75);
-        assertThat(run.out()).contains("no mail server answers on 127.0.0.1:");
+            assertThat(run.exitCode()).isEqualTo(75);
+            assertThat(run.out()).contains("no mail server answers on 127.0.0.1:");
+        }
     }
 
     private static String awaitOne(String localPart) {
