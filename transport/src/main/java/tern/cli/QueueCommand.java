@@ -160,7 +160,7 @@ final class QueueCommand implements Command {
         Map<String, String> params = request.action() == Action.RETRY_ALL ? Map.of("all", "true")
                 : Map.of("id", request.id().value());
         String path = request.action() == Action.DELETE ? "/queue/delete" : "/queue/retry";
-        var answer = new AdminClient(config.admin().listen()).post(path, params);
+        var answer = AdminClient.of(config).post(path, params);
         if (answer.isPresent()) {
             (answer.get().ok() ? terminal.out() : terminal.err()).println(answer.get().body());
             return answer.get().ok() ? Exit.OK : Exit.FAILURE;

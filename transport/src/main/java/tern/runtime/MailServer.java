@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.admin.AdminResponse;
 import tern.admin.AdminServer;
+import tern.admin.AdminToken;
 import tern.admin.Health;
+import tern.admin.Readiness;
+import tern.admin.ReadinessCheck;
 import tern.badmail.Badmail;
 import tern.client.ClientSettings;
 import tern.client.ConnectionCache;
@@ -68,6 +71,9 @@ public final class MailServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
     private final InstantSource clock;
+    private final Readiness readiness = new Readiness();
+    private final JournalWritability journalWritable;
+    private volatile boolean draining;
     private volatile TernConfig current;
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
 
@@ -78,6 +84,16 @@ public final class MailServer implements AutoCloseable {
         this.started = clock.instant();
         Path dataDir = config.server().dataDir();
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
+        this.journalWritable = new JournalWritability(journal.directory(), clock);
+        // Before any listener opens: once SMTP answers, the command line can act on the server.
+        AdminToken token;
+        try {
+            token = AdminToken.loadOrCreate(dataDir);
+        } catch (IOException e) {
+            journal.close();
+            throw new IOException("cannot create or read the admin token " + AdminToken.file(dataDir) + ": "
+                    + e.getMessage(), e);
+        }
         this.metrics = new TernMetrics(clock);
         journal.onCommit(metrics::journalCommitted);
 
@@ -104,12 +120,12 @@ public final class MailServer implements AutoCloseable {
         EventLog events = new EventLog() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> append(JournalEvent event) {
-                return journal.append(event);
+                return journalWritable.watch(journal.append(event));
             }
 
             @Override
             public java.util.concurrent.CompletableFuture<Long> appendLocated(JournalEvent event) {
-                return journal.appendLocated(event);
+                return journalWritable.watch(journal.appendLocated(event));
             }
         };
         this.runner = new QueueRunner(state, clock, events, bodies,
@@ -132,7 +148,13 @@ public final class MailServer implements AutoCloseable {
 
         smtp.countInto(metrics);
 
-        this.admin = new AdminServer(metrics, this::health);
+        readiness.add(ReadinessCheck.of("listeners", () -> smtp.listening() ? ReadinessCheck.Verdict.ready()
+                        : ReadinessCheck.Verdict.notReady("the SMTP listeners are not bound")))
+                .add(journalWritable)
+                .add(ReadinessCheck.of("draining", () -> draining
+                        ? ReadinessCheck.Verdict.notReady("shutting down: finishing the sessions under way")
+                        : ReadinessCheck.Verdict.ready()));
+        this.admin = new AdminServer(metrics, this::health, token);
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/reload", params -> {
@@ -231,7 +253,15 @@ public final class MailServer implements AutoCloseable {
         facts.put("queueMessages", gauges.messages());
         facts.put("queueRecipients", gauges.pendingRecipients() + gauges.deferredRecipients());
         facts.put("startedAt", started.toString());
-        return Health.up(facts);
+        return readiness.evaluate(facts);
+    }
+
+    /**
+     * What {@code /health/ready} asks: the server's own checks (listeners, journal, draining)
+     * and whatever else is added here, e.g. a start-up warning to show in its details.
+     */
+    public Readiness readiness() {
+        return readiness;
     }
 
     private AdminResponse retryAction(Map<String, String> params) {
@@ -281,6 +311,7 @@ public final class MailServer implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         log.info("shutting down");
+        draining = true; // /health/ready says 503 while the sessions finish
         smtp.shutdown(grace);
         runner.shutdown(grace);
         admin.stop();

@@ -169,6 +169,12 @@ public final class SmtpServer {
         return context.perClient.addresses();
     }
 
+    /** True while every configured listener is bound and accepting (false once shutdown began). */
+    public boolean listening() {
+        List<DisposableServer> all = servers;
+        return !context.stopping.get() && !all.isEmpty() && all.stream().noneMatch(DisposableServer::isDisposed);
+    }
+
     /** The bound addresses of {@code server.listen}, in configuration order. */
     public List<InetSocketAddress> boundAddresses() {
         return addressesOf(ListenerKind.MTA);

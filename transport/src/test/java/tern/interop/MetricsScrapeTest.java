@@ -3,9 +3,6 @@ package tern.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +75,7 @@ class MetricsScrapeTest {
         awaitMetric("tern_recipients_deferred_total", 1);
         awaitMetric("tern_recipients_failed_total", 1);
         // The operator's flush: the deferred recipient goes now, not in 15 minutes.
-        HttpResponse<String> retry = post(tern.adminUri("/queue/retry?all=true"));
+        HttpResponse<String> retry = tern.post("/queue/retry?all=true");
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
         flaky.awaitMessages(2, Duration.ofSeconds(10));
         awaitMetric("tern_recipients_delivered_total", 8);
@@ -153,13 +150,6 @@ class MetricsScrapeTest {
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + " (last scraped " + last[0] + ")", e);
-        }
-    }
-
-    private static HttpResponse<String> post(URI uri) throws Exception {
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
