@@ -207,8 +207,14 @@ public record TernConfig(
         }
     }
 
+    /**
+     * TLS levels for outbound SMTP, one vocabulary for MX delivery, the smart host and routes:
+     * OFF never STARTTLS; OPPORTUNISTIC encrypts when offered, unverified (RFC 7435, Postfix's
+     * "may"); REQUIRED encrypts, unverified (Postfix's "encrypt"); VERIFY encrypts with a PKIX
+     * chain and a certificate naming the host (RFC 6125; Postfix's "secure").
+     */
     public enum OutboundTls {
-        OPPORTUNISTIC, REQUIRED, OFF
+        OPPORTUNISTIC, REQUIRED, OFF, VERIFY
     }
 
     public record SmartHostAuth(String username, String password) {

@@ -60,6 +60,12 @@ public final class Replies {
     public static final Reply TLS_NOT_OFFERED = new Reply(451, "4.7.10", "TLS required but the remote host does not offer STARTTLS");
     public static final Reply TLS_HANDSHAKE_FAILED = new Reply(451, "4.7.5", "TLS handshake with the remote host failed");
     public static final Reply AUTH_NEEDS_TLS = new Reply(451, "4.7.10", "Credentials are never sent over an unencrypted connection");
+    // The verify TLS level: a certificate that does not chain to a trusted CA or does not name
+    // the host (RFC 7372 X.7.5 "cryptographic failure"), and credentials kept back from a peer
+    // whose certificate was not verified.
+    public static final Reply TLS_NOT_VERIFIED = new Reply(451, "4.7.5", "Certificate of the remote host not verified");
+    public static final Reply CREDENTIALS_WITHHELD = new Reply(451, "4.7.5",
+            "Certificate of the remote host not verified; credentials withheld");
     public static final Reply AUTH_REJECTED = new Reply(535, "5.7.8", "Authentication credentials rejected by the remote host");
     public static final Reply REMOTE_MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message larger than the remote host's SIZE limit");
     public static final Reply REMOTE_NO_8BITMIME = new Reply(554, "5.6.3", "8-bit message and the remote host does not offer 8BITMIME");

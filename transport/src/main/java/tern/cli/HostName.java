@@ -25,6 +25,19 @@ public final class HostName {
         return find(List.of(KERNEL, ETC), System.getenv());
     }
 
+    /**
+     * The default {@code server.fqdn}: the host name, or {@code <name>.localdomain} when it has
+     * no dot, as Postfix does for {@code myhostname}. Never a bare name, which receivers refuse
+     * in HELO; start-up warns about either (see {@code StartupWarnings}).
+     */
+    public static String defaultFqdn() {
+        return qualified(get());
+    }
+
+    static String qualified(String hostName) {
+        return hostName.contains(".") ? hostName : hostName + ".localdomain";
+    }
+
     static String find(List<Path> files, Map<String, String> env) {
         for (Path file : files) {
             String name = firstLine(file);

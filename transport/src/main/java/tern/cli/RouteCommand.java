@@ -57,7 +57,7 @@ final class RouteCommand implements Command {
         terminal.out().println(route.explain());
         String lookup = switch (route) {
             case Route.Mx mx -> mx.domain();
-            case Route.DirectThenSmartHost d -> d.domain();
+            case Route.DirectThenSmartHost d when d.direct() instanceof Route.Mx mx -> mx.domain();
             case Route.Relay r when r.hop().mxLookup() -> r.hop().host();
             default -> null;
         };

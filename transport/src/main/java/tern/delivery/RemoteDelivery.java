@@ -25,6 +25,7 @@ import tern.route.NextHop;
 import tern.route.Route;
 import tern.smtp.Replies;
 import tern.smtp.Reply;
+import tern.tls.TlsPolicy;
 
 /**
  * One attempt to deliver some recipients of one message to the destination the router chose.
@@ -40,19 +41,23 @@ public final class RemoteDelivery {
 
     private final MailDns dns;
     private final ConnectionCache connections;
-    private final ClientSettings mxSettings;
-    private final ClientSettings smartHostSettings;
+    private final TlsPolicy tls;
     private final int port;
     private final Masquerade masquerade;
     private final TernMetrics metrics;
 
     public RemoteDelivery(MailDns dns, ConnectionCache connections, ClientSettings mxSettings,
                           ClientSettings smartHostSettings, int port, Masquerade masquerade, TernMetrics metrics) {
+        this(dns, connections, TlsPolicy.of(mxSettings, smartHostSettings), port, masquerade, metrics);
+    }
+
+    /** @param tls which TLS level and credentials each kind of next hop gets */
+    public RemoteDelivery(MailDns dns, ConnectionCache connections, TlsPolicy tls, int port, Masquerade masquerade,
+                          TernMetrics metrics) {
         this.metrics = metrics;
         this.dns = dns;
         this.connections = connections;
-        this.mxSettings = mxSettings;
-        this.smartHostSettings = smartHostSettings;
+        this.tls = tls;
         this.port = port;
         this.masquerade = masquerade;
     }
@@ -62,23 +67,37 @@ public final class RemoteDelivery {
         // The masquerade domain applies to our own transaction only: this is the first hop.
         Transaction transaction = Transaction.of(envelope, masquerade.apply(envelope.reversePath()), recipients, message);
         return switch (route) {
-            case Route.Mx mx -> viaMx(mx.domain(), port, mxSettings, transaction);
-            case Route.Relay relay -> viaHop(relay.hop(), relay.reason() == Route.Reason.ADDRESS_LITERAL
-                    ? mxSettings : smartHostSettings, transaction);
+            case Route.Mx mx -> viaMx(mx.domain(), port, tls.mx(), transaction);
+            case Route.Relay relay -> viaHop(relay.hop(), tls.settingsFor(relay), transaction);
             case Route.DirectThenSmartHost direct -> directThenSmartHost(direct, transaction);
             case Route.Local local -> throw new IllegalArgumentException("local route given to remote delivery: " + local);
         };
     }
 
+    /**
+     * The direct attempt, then the smart host for every recipient it left transient. A domain
+     * our DNS does not know (NXDOMAIN) goes to the smart host too, as with Postfix's
+     * {@code smtp_fallback_relay}: in a split-horizon set-up the smart host sees names this
+     * server cannot. A null MX is the domain's own word that it takes no mail, and stays final.
+     */
     private List<RecipientOutcome> directThenSmartHost(Route.DirectThenSmartHost route, Transaction transaction) {
-        List<RecipientOutcome> direct = viaMx(route.domain(), port, mxSettings, transaction);
+        List<RecipientOutcome> direct;
+        if (route.direct() instanceof Route.Relay literal) {
+            direct = viaHop(literal.hop(), tls.settingsFor(literal), transaction);
+        } else {
+            MxResult mx = await(dns.mx(route.domain()));
+            if (mx instanceof MxResult.Failure f && f.cause() == MxResult.Cause.NO_SUCH_DOMAIN) {
+                return viaHop(route.smartHost(), tls.settingsFor(route.fallback()), transaction);
+            }
+            direct = viaMx(mx, port, tls.mx(), transaction);
+        }
         List<Recipient> retry = direct.stream().filter(RecipientOutcome::isTransient).map(RecipientOutcome::recipient).toList();
         if (retry.isEmpty()) {
             return direct;
         }
         Transaction again = new Transaction(transaction.reversePath(), retry, transaction.message(), transaction.body(),
                 transaction.smtpUtf8(), transaction.ret(), transaction.envId());
-        List<RecipientOutcome> viaSmartHost = viaHop(route.smartHost(), smartHostSettings, again);
+        List<RecipientOutcome> viaSmartHost = viaHop(route.smartHost(), tls.settingsFor(route.fallback()), again);
         List<RecipientOutcome> merged = new ArrayList<>(direct.size());
         for (RecipientOutcome first : direct) {
             RecipientOutcome second = first.isTransient()
@@ -97,7 +116,10 @@ public final class RemoteDelivery {
     }
 
     private List<RecipientOutcome> viaMx(String domain, int port, ClientSettings settings, Transaction transaction) {
-        MxResult mx = await(dns.mx(domain));
+        return viaMx(await(dns.mx(domain)), port, settings, transaction);
+    }
+
+    private List<RecipientOutcome> viaMx(MxResult mx, int port, ClientSettings settings, Transaction transaction) {
         return switch (mx) {
             case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
             case MxResult.Hosts hosts -> viaHosts(hosts.hosts(), port, settings, transaction);
@@ -118,14 +140,15 @@ public final class RemoteDelivery {
                 continue;
             }
             for (InetAddress address : addresses) {
-                var peer = new InetSocketAddress(address, port);
+                // The name a verified certificate must carry: the MX host, or the next hop as written.
+                var peer = new SmtpConnection.Key(new InetSocketAddress(address, port), host.host(), settings);
                 String relay = host.host() + "[" + address.getHostAddress() + "]:" + port;
                 SmtpConnection connection = null;
                 try {
                     connection = connections.borrow(peer).orElse(null);
                     boolean reused = connection != null;
                     if (!reused) {
-                        connection = open(peer, settings);
+                        connection = open(peer);
                     }
                     TransactionResult result;
                     try {
@@ -137,7 +160,7 @@ public final class RemoteDelivery {
                         // A cached connection the server had closed unseen: nothing was
                         // delivered on it, so the message goes again on a fresh one.
                         connection.close();
-                        connection = open(peer, settings);
+                        connection = open(peer);
                         result = connection.send(transaction);
                     }
                     boolean dsn = connection.extensions().dsn();
@@ -172,8 +195,8 @@ public final class RemoteDelivery {
     }
 
     /** A new connection, counted in the outbound connection gauge until it closes. */
-    private SmtpConnection open(InetSocketAddress peer, ClientSettings settings) throws SmtpException {
-        SmtpConnection connection = SmtpConnection.open(peer, settings);
+    private SmtpConnection open(SmtpConnection.Key peer) throws SmtpException {
+        SmtpConnection connection = SmtpConnection.open(peer);
         metrics.outboundConnectionOpened();
         connection.whenClosed(metrics::outboundConnectionClosed);
         return connection;

@@ -23,7 +23,6 @@ import tern.admin.Health;
 import tern.admin.Readiness;
 import tern.admin.ReadinessCheck;
 import tern.badmail.Badmail;
-import tern.client.ClientSettings;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
 import tern.delivery.EventLog;
@@ -46,6 +45,7 @@ import tern.queue.Scheduler;
 import tern.route.Masquerade;
 import tern.route.Router;
 import tern.server.SmtpServer;
+import tern.tls.TlsPolicy;
 
 /**
  * The whole process: journal, queue, delivery, SMTP and admin listeners, in the order that
@@ -70,6 +70,7 @@ public final class MailServer implements AutoCloseable {
     private final AdminServer admin;
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
+    private final StartupWarnings warnings;
     private final InstantSource clock;
     private final Readiness readiness = new Readiness();
     private final JournalWritability journalWritable;
@@ -169,6 +170,8 @@ public final class MailServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> retain(bodies), 1, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
         log.info("tern {} listening on {}{}", config.server().fqdn(), smtp.boundAddresses(),
                 admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
+        this.warnings = StartupWarnings.check(config);
+        warnings.warnings().forEach(w -> log.warn("{}", w));
     }
 
     /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */
@@ -177,8 +180,8 @@ public final class MailServer implements AutoCloseable {
     }
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
-        var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
-                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config), metrics);
+        var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
+                Masquerade.of(config), metrics);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
@@ -302,6 +305,11 @@ public final class MailServer implements AutoCloseable {
 
     public TernMetrics metrics() {
         return metrics;
+    }
+
+    /** What start-up warned about (an unqualified server.fqdn): for the readiness details. */
+    public StartupWarnings startupWarnings() {
+        return warnings;
     }
 
     /**

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.auth.Sasl;
-import tern.dns.ReverseDnsVerdict;
+import tern.dns.ReverseDnsCheck;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
@@ -62,7 +62,7 @@ import tern.smtp.Verb;
  * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
  * also what Postfix's {@code smtpd_forbid_bare_newline} does.
  *
- * <p>Policy (issue 5). Relaying needs a client in {@code relay.allowFrom}, an authenticated
+ * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated
  * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
  * {@code %}, {@code !} or {@code @} for a local domain is refused (550 5.1.1) rather than read
  * as a percent hack or bang path, one Maildir cannot hold as a folder name is refused (550
@@ -71,7 +71,8 @@ import tern.smtp.Verb;
  * password check runs on a virtual thread, never on the event loop. The reverse-DNS verdict is
  * asked for at EHLO and awaited, if still unknown, at the end of the message for at most the DNS
  * timeout. A client that talks before the greeting, speaks HTTP, or collects
- * {@code server.maxErrors} error replies is dropped.
+ * {@code server.maxErrors} error replies (4xx and 5xx) is dropped; clients in
+ * {@code relay.allowFrom} are exempt from that limit and from {@code server.maxConnectionsPerClient}.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
@@ -129,7 +130,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String authUser;
     private Sasl sasl;
     /** The reverse-DNS verdict for the current HELO name; null when reverse DNS is off. */
-    private CompletableFuture<ReverseDnsVerdict> reverseDns;
+    private CompletableFuture<ReverseDnsCheck> reverseDns;
 
     // The mail transaction.
     private QueueId id;
@@ -191,15 +192,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
-        if (!server.perClient.tryAcquire(clientAddress)) {
-            log.info("client={} refused: {} connections from it already", clientAddress, server.perClient.perAddress());
-            replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
-            return;
+        clientMayRelay = server.relay.mayRelay(address);
+        // The clients of relay.allowFrom are our own (an application server with a pool of
+        // connections, the office network): exempt from the per-client limit, as Postfix
+        // exempts $mynetworks with smtpd_client_event_limit_exceptions. maxConnections still holds.
+        if (!clientMayRelay) {
+            if (!server.perClient.tryAcquire(clientAddress)) {
+                log.info("client={} refused: {} connections from it already", clientAddress,
+                        server.perClient.perAddress());
+                replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
+                return;
+            }
+            perClientCounted = true;
         }
-        perClientCounted = true;
         clientInet = address;
         loopback = address.isLoopbackAddress();
-        clientMayRelay = server.relay.mayRelay(address);
         if (server.dns != null) {
             server.dns.ptr(address); // starts the PTR query now; the verdict at EHLO finds it cached or in flight
         }
@@ -350,7 +357,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 case CHUNK -> readChunk();
                 case COMMITTING, AUTHENTICATING, CLOSED -> false;
             };
-            if (errors >= server.maxErrors && mode != Input.CLOSED && mode != Input.COMMITTING) {
+            if (errors >= server.maxErrors && !clientMayRelay && mode != Input.CLOSED && mode != Input.COMMITTING) {
                 log.info("{}client={} {} errors; dropped", idPrefix(), clientAddress, errors);
                 replyAndClose(Replies.TOO_MANY_ERRORS);
                 break;
@@ -1044,7 +1051,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             endTransaction();
             return;
         }
-        CompletableFuture<ReverseDnsVerdict> verdict = reverseDns;
+        CompletableFuture<ReverseDnsCheck> verdict = reverseDns;
         if (verdict == null || verdict.isDone()) {
             commit(verdict == null ? null : verdictNow(verdict));
             return;
@@ -1052,12 +1059,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         // Slow DNS: the message waits (input too), never the loop, and never longer than a query's timeout.
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
-        verdict.copy().completeOnTimeout(ReverseDnsVerdict.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
+        verdict.copy().completeOnTimeout(ReverseDnsCheck.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> {
                     try {
                         ctx.executor().execute(() -> {
                             if (mode == Input.COMMITTING) {
-                                commit(e != null || v == null ? ReverseDnsVerdict.FAILED : v);
+                                commit(e != null || v == null ? ReverseDnsCheck.FAILED : v);
                             }
                         });
                     } catch (RejectedExecutionException gone) {
@@ -1066,26 +1073,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    private static ReverseDnsVerdict verdictNow(CompletableFuture<ReverseDnsVerdict> verdict) {
-        return verdict.isCompletedExceptionally() ? ReverseDnsVerdict.FAILED : verdict.join();
+    private static ReverseDnsCheck verdictNow(CompletableFuture<ReverseDnsCheck> verdict) {
+        return verdict.isCompletedExceptionally() ? ReverseDnsCheck.FAILED : verdict.join();
     }
 
-    private static String annotation(ReverseDnsVerdict verdict) {
-        return verdict == null ? null : switch (verdict) {
+    private static String annotation(ReverseDnsCheck check) {
+        return check == null ? null : switch (check.verdict()) {
             case VERIFIED -> null;
             case UNVERIFIED -> "unverified";
             case FAILED -> "RDNS failed";
         };
     }
 
-    private void commit(ReverseDnsVerdict verdict) {
+    private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
         Envelope envelope = new Envelope(queueId, mail.reversePath(), rcpts, mail.body(),
                 mail.smtpUtf8(), mail.ret(), mail.envId(), mail.declaredSize(), clientAddress, heloName, arrival);
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
-        byte[] header = ReceivedHeader.of(heloName, clientAddress, annotation(verdict), server.fqdn, with, queueId,
-                rcpts, arrival).bytes();
+        byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
+                annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
         byte[] bytes = message.copyAfter(header);
         endTransaction();
         mode = Input.COMMITTING;
@@ -1135,13 +1142,22 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
     private void reply(Reply reply) {
-        if (reply.code() >= 500) {
+        if (countsAsError(reply)) {
             errors++;
         }
         String wire = reply.wire();
         ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
         ByteBufUtil.writeUtf8(out, wire);
         ctx.write(out);
+    }
+
+    /**
+     * Every 4xx and 5xx reply counts toward {@code server.maxErrors}, except 452 "too many
+     * recipients": a client with a long recipient list is told to send the rest in another
+     * transaction, which is not an error of its making (Postfix lets it overshoot too).
+     */
+    private static boolean countsAsError(Reply reply) {
+        return reply.code() >= 400 && reply != Replies.TOO_MANY_RECIPIENTS;
     }
 
     private void replyAndClose(Reply reply) {

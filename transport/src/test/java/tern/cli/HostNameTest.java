@@ -42,4 +42,11 @@ class HostNameTest {
     void theRealHostNameIsADomain() {
         assertThat(tern.config.Syntax.isDomain(HostName.get())).isTrue();
     }
+
+    @Test
+    void aNameWithoutADotIsQualifiedWithLocaldomainAsPostfixDoes() {
+        assertThat(HostName.qualified("vm")).isEqualTo("vm.localdomain");
+        assertThat(HostName.qualified("mx1.example.test")).isEqualTo("mx1.example.test");
+        assertThat(HostName.defaultFqdn()).contains(".");
+    }
 }

@@ -75,7 +75,9 @@ class DnsmasqInteropTest {
     void aHeloNameThatThePtrAndItsAddressConfirmIsVerifiedAnyOtherIsUnverified() throws Exception {
         dns = Dnsmasq.start(dir, TernProcess.freePort(),
                 "--ptr-record=1.0.0.127.in-addr.arpa,client.good.test",
-                "--host-record=client.good.test,127.0.0.1");
+                "--host-record=client.good.test,127.0.0.1",
+                "--ptr-record=10.0.0.127.in-addr.arpa,ten.good.test",
+                "--host-record=ten.good.test,127.0.0.10");
         tern = TernUnderTest.start(dir, """
                 server:
                   fqdn: tern.interop.test
@@ -92,18 +94,28 @@ class DnsmasqInteropTest {
 
         send("client.good.test", "a@origin.test", "good@tern.test", "Subject: good\r\n\r\nmatching HELO\r\n");
         send("liar.example.test", "b@origin.test", "liar@tern.test", "Subject: liar\r\n\r\nother HELO\r\n");
+        send("127.0.0.10", "[127.0.0.10]", "c@origin.test", "literal@tern.test", "Subject: literal\r\n\r\nx\r\n");
 
-        Eventually.await("both messages delivered", Duration.ofSeconds(20),
-                () -> !tern.maildir("tern.test", "good").isEmpty() && !tern.maildir("tern.test", "liar").isEmpty());
+        Eventually.await("the three messages delivered", Duration.ofSeconds(20),
+                () -> !tern.maildir("tern.test", "good").isEmpty() && !tern.maildir("tern.test", "liar").isEmpty()
+                        && !tern.maildir("tern.test", "literal").isEmpty());
+        // The forward-confirmed PTR name goes before the address, as RFC 5321 4.4 and Postfix write it.
         assertThat(tern.maildir("tern.test", "good").getFirst())
-                .contains("Received: from client.good.test ([127.0.0.1])\r\n\tby tern.interop.test");
+                .contains("Received: from client.good.test (client.good.test [127.0.0.1])\r\n\tby tern.interop.test");
         assertThat(tern.maildir("tern.test", "liar").getFirst())
-                .contains("Received: from liar.example.test ([127.0.0.1] unverified)\r\n\tby tern.interop.test");
+                .contains("Received: from liar.example.test (client.good.test [127.0.0.1] unverified)\r\n\tby tern.interop.test");
+        // An address literal that is the client's own address is true: not "unverified".
+        assertThat(tern.maildir("tern.test", "literal").getFirst())
+                .contains("Received: from [127.0.0.10] (ten.good.test [127.0.0.10])\r\n\tby tern.interop.test");
         assertThat(dns.log()).contains("1.0.0.127.in-addr.arpa");
     }
 
     private void send(String helo, String from, String to, String message) {
-        try (var client = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", tern.smtpPort()))) {
+        send("127.0.0.1", helo, from, to, message);
+    }
+
+    private void send(String source, String helo, String from, String to, String message) {
+        try (var client = SmtpTestClient.connectFrom(source, new InetSocketAddress("127.0.0.1", tern.smtpPort()))) {
             client.expect(220);
             client.expect("EHLO " + helo, 250);
             client.expect("MAIL FROM:<" + from + ">", 250);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
+import tern.testing.RequiredTool;
 import tern.testing.TernProcess;
 
 /**
@@ -39,7 +40,7 @@ class PostfixInteropTest {
 
     @Test
     void swaksToTernToPostfixArrivesWithTernsReceivedTheReturnPathAndDeliveredTo() throws Exception {
-        ExternalProgram.require("swaks", "--version");
+        RequiredTool.swaks("Socket Transport");
         int postfixPort = TernProcess.freePort();
         postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), postfixPort, null, "bob");
         tern = TernUnderTest.start(Files.createDirectories(dir.resolve("tern")), """
@@ -76,7 +77,7 @@ class PostfixInteropTest {
 
     @Test
     void postfixRelaysIntoTernWithBothReceivedFieldsAndTheSenderPreserved() throws Exception {
-        ExternalProgram.require("swaks", "--version");
+        RequiredTool.swaks("Socket Transport");
         tern = TernUnderTest.start(Files.createDirectories(dir.resolve("tern")), """
                 server:
                   fqdn: tern.interop.test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
+import tern.testing.RequiredTool;
 
 /**
  * Python's smtplib, the client half the world's scripts use, against a whole Tern: an
@@ -46,7 +47,7 @@ class PythonSmtplibInteropTest {
 
     @Test
     void smtputf8AddressesAndHeadersArriveIntactWithUtf8smtpInReceived() throws Exception {
-        ExternalProgram.require("python3", "--version");
+        RequiredTool.python3("smtplib");
         tern = start("");
         String script = """
                 import smtplib, sys
@@ -71,7 +72,7 @@ class PythonSmtplibInteropTest {
 
     @Test
     void startTlsUpgradesTheSessionAndReceivedSaysEsmtps() throws Exception {
-        ExternalProgram.require("python3", "--version");
+        RequiredTool.python3("smtplib", "ssl");
         ExternalProgram.require("openssl", "version");
         Path key = dir.resolve("k.pem");
         Path cert = dir.resolve("c.pem");

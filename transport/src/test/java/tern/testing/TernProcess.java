@@ -35,6 +35,23 @@ public final class TernProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts {@code tern serve ARGS} with {@code environment} added to this process's, and
+     * waits until {@code smtpPort} accepts connections.
+     */
+    public static TernProcess serve(List<String> args, java.util.Map<String, String> environment, int smtpPort, Path log)
+            throws IOException, InterruptedException {
+        List<String> command = mainCommand("-Xmx512m");
+        command.add("serve");
+        command.addAll(args);
+        var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        var server = new TernProcess(builder.start(), log);
+        server.awaitListening(smtpPort, Duration.ofSeconds(30));
+        return server;
+    }
+
     private void awaitListening(int port, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
