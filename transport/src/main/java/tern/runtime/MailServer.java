@@ -22,6 +22,11 @@ import tern.admin.AdminToken;
 import tern.admin.Health;
 import tern.admin.Readiness;
 import tern.admin.ReadinessCheck;
+import tern.admin.console.Console;
+import tern.admin.console.ConsoleSessions;
+import tern.admin.console.QueueSizeHistory;
+import tern.admin.console.ServerFacts;
+import tern.configfile.SettingsFile;
 import tern.badmail.Badmail;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
@@ -77,6 +82,8 @@ public final class MailServer implements AutoCloseable {
     private volatile boolean draining;
     private volatile TernConfig current;
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
+    private final QueueSizeHistory queueSizes = QueueSizeHistory.lastHour();
+    private final LiveSettings consoleSettings;
 
     private MailServer(TernConfig config, InstantSource clock) throws IOException {
         this.config = config;
@@ -156,6 +163,12 @@ public final class MailServer implements AutoCloseable {
                         ? ReadinessCheck.Verdict.notReady("shutting down: finishing the sessions under way")
                         : ReadinessCheck.Verdict.ready()));
         this.admin = new AdminServer(metrics, this::health, token);
+        this.consoleSettings = new LiveSettings(
+                () -> tern.config.ConfigReader.read(Map.of(), null, current.server().fqdn()).settings(), this::reload);
+        var sources = new Console.Sources(new ServerFacts(() -> current.server().fqdn(), started, metrics, queueSizes),
+                new RunnerQueueView(runner, clock), new JournalHistory(journal), consoleSettings);
+        admin.pages(new Console(token, AdminToken.file(dataDir).toString(), ConsoleSessions.withDefaults(clock), clock,
+                sources));
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/reload", params -> {
@@ -167,6 +180,7 @@ public final class MailServer implements AutoCloseable {
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("housekeeping").daemon(true).factory());
         housekeeping.scheduleWithFixedDelay(connections::evictExpired, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(this::sampleQueueSize, 0, 1, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> retain(bodies), 1, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
         log.info("tern {} listening on {}{}", config.server().fqdn(), smtp.boundAddresses(),
                 admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
@@ -218,6 +232,19 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    private void sampleQueueSize() {
+        var gauges = runner.gauges();
+        queueSizes.record(clock.instant(), gauges.messages(), gauges.pendingRecipients() + gauges.deferredRecipients());
+    }
+
+    /**
+     * The file the server runs with, for the console's settings page to show and change; without
+     * one the page is read-only.
+     */
+    public void settingsFile(SettingsFile file) {
+        consoleSettings.use(file);
+    }
+
     /** Where {@link #reload} reads the configuration again: the file given to {@code serve}. */
     public void reloadFrom(java.util.function.Supplier<TernConfig> source) {
         this.reloadSource = source;
@@ -244,6 +271,7 @@ public final class MailServer implements AutoCloseable {
         runner.reconfigure(settings(next, clock));
         smtp.reconfigure(next);
         current = next;
+        consoleSettings.reloaded();
         log.info("configuration reloaded: {} routes, smart host {}", next.routes().size(),
                 next.delivery().smartHost() == null ? "none" : next.delivery().smartHost());
         return null;
