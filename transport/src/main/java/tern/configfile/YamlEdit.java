@@ -129,10 +129,10 @@ final class YamlEdit {
                 throw new IllegalArgumentException(section + " has a value of its own: cannot add " + key + " under it");
             }
             int childIndent = childIndent(s);
-            insert(lastLines.get(s) + 1, childIndent, parts, depth, yamlValue);
+            insert(lastLines.get(s) + 1, childIndent, childIndent - e.indent(), parts, depth, yamlValue);
             return text();
         }
-        insert(lines.size(), 0, parts, 0, yamlValue);
+        insert(lines.size(), 0, step(), parts, 0, yamlValue);
         return text();
     }
 
@@ -156,10 +156,15 @@ final class YamlEdit {
         return text();
     }
 
-    private void insert(int at, int indent, String[] parts, int from, String yamlValue) {
+    /** How far the file indents a mapping under its key: the smallest indentation it uses, else 2. */
+    private int step() {
+        return entries.stream().mapToInt(Entry::indent).filter(i -> i > 0).min().orElse(2);
+    }
+
+    private void insert(int at, int indent, int step, String[] parts, int from, String yamlValue) {
         List<String> added = new ArrayList<>();
         for (int i = from; i < parts.length; i++) {
-            String pad = " ".repeat(indent + 2 * (i - from));
+            String pad = " ".repeat(indent + step * (i - from));
             added.add(pad + parts[i] + ":" + (i == parts.length - 1 ? " " + yamlValue : ""));
         }
         lines.addAll(at, added);
@@ -185,9 +190,11 @@ final class YamlEdit {
             edited = flow.substring(0, m.start(2)) + yamlValue + flow.substring(m.end(2));
         } else {
             int close = flow.lastIndexOf('}');
-            String inside = flow.substring(flow.indexOf('{') + 1, close).strip();
-            edited = flow.substring(0, close).stripTrailing() + (inside.isEmpty() ? "" : ",") + " " + name + ": "
-                    + yamlValue + (inside.isEmpty() ? "" : " ") + flow.substring(close);
+            String before = flow.substring(0, close);
+            String padding = before.substring(before.stripTrailing().length()); // as the file spaces its braces
+            boolean empty = flow.substring(flow.indexOf('{') + 1, close).isBlank();
+            edited = before.stripTrailing() + (empty ? " " : ", ") + name + ": " + yamlValue
+                    + (empty ? " " : padding) + flow.substring(close);
         }
         lines.set(e.line(), line.substring(0, e.valueStart()) + edited + line.substring(e.valueEnd()));
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import tern.config.Durations;
 
 /**
  * Escaping, the one thing every page must get right: sender addresses, recipient addresses,
@@ -67,10 +66,25 @@ final class Html {
         return "<time datetime=\"" + text(at.toString()) + "\">" + text(TIME.format(at)) + "</time>";
     }
 
-    /** A duration as the configuration writes them: {@code 15m}, {@code 2h30m}; seconds for short ones. */
+    /**
+     * A duration as people read it, in its two largest units: {@code 15m}, {@code 2h 30m},
+     * {@code 14m 56s}, {@code 3d 4h}; negative ones as {@code 0s}.
+     */
     static String duration(Duration d) {
         long seconds = Math.max(0, d.toSeconds());
-        return text(Durations.format(Duration.ofSeconds(seconds)));
+        long[] amounts = {seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60};
+        String[] units = {"d", "h", "m", "s"};
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < amounts.length && shown < 2; i++) {
+            if (amounts[i] > 0 || shown > 0) {
+                if (amounts[i] > 0) {
+                    out.append(out.isEmpty() ? "" : " ").append(amounts[i]).append(units[i]);
+                }
+                shown++;
+            }
+        }
+        return out.isEmpty() ? "0s" : out.toString();
     }
 
     /** An age or a wait, negative ones as zero. */
