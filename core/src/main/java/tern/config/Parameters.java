@@ -181,7 +181,7 @@ public final class Parameters {
     public static final Parameter<String> ADMIN_LISTEN = add("admin.listen",
             text(s -> s.isBlank() || listener(s) != null,
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
-            "127.0.0.1:8025", "`/metrics` (Prometheus) and `/health`; `\"\"` = off");
+            "127.0.0.1:8025", "`/metrics` (Prometheus), `/health` and the web console; `\"\"` = off");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 

@@ -142,6 +142,15 @@ public final class MailServer implements AutoCloseable {
         runner.start();
         metrics.watchQueue(runner.gauges());
 
+        // Built before SMTP opens, so that the admin listener binds right after it.
+        this.admin = new AdminServer(metrics, this::health, token);
+        this.consoleSettings = new LiveSettings(
+                () -> tern.config.ConfigReader.read(Map.of(), null, current.server().fqdn()).settings(), this::reload);
+        var sources = new Console.Sources(new ServerFacts(() -> current.server().fqdn(), started, metrics, queueSizes),
+                new RunnerQueueView(runner, clock), new JournalHistory(journal), consoleSettings);
+        admin.pages(new Console(token, AdminToken.file(dataDir).toString(), ConsoleSessions.withDefaults(clock), clock,
+                sources));
+
         var spool = new JournalSpool(events, bodies, runner, metrics);
         try {
             this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
@@ -162,13 +171,6 @@ public final class MailServer implements AutoCloseable {
                 .add(ReadinessCheck.of("draining", () -> draining
                         ? ReadinessCheck.Verdict.notReady("shutting down: finishing the sessions under way")
                         : ReadinessCheck.Verdict.ready()));
-        this.admin = new AdminServer(metrics, this::health, token);
-        this.consoleSettings = new LiveSettings(
-                () -> tern.config.ConfigReader.read(Map.of(), null, current.server().fqdn()).settings(), this::reload);
-        var sources = new Console.Sources(new ServerFacts(() -> current.server().fqdn(), started, metrics, queueSizes),
-                new RunnerQueueView(runner, clock), new JournalHistory(journal), consoleSettings);
-        admin.pages(new Console(token, AdminToken.file(dataDir).toString(), ConsoleSessions.withDefaults(clock), clock,
-                sources));
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/reload", params -> {
