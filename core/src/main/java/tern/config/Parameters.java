@@ -68,7 +68,10 @@ public final class Parameters {
     public static final Parameter<String> SERVER_FQDN = add("server.fqdn",
             text(Syntax::isDomain, "a fully qualified domain name such as mail.example.com"),
             Defaults::hostName, "the OS host name",
-            "name in the greeting, EHLO and Received headers; found from /proc or /etc/hostname, never by DNS");
+            "name in the greeting, EHLO and Received headers; found from /proc or /etc/hostname, never by DNS."
+                    + " A host name without a dot gets `.localdomain` appended (as Postfix does), and start-up"
+                    + " logs a WARN asking you to set this key, as it does for any name without a dot or ending in"
+                    + " `.localdomain`: receivers refuse such names in HELO");
     public static final Parameter<List<Listener>> SERVER_LISTEN = add("server.listen", LISTENERS,
             List.of(Listener.parse("127.0.0.1:2525")),
             "addresses to accept SMTP on, `host:port`; IPv6 as `[::1]:2525`; port 0 = any free port");
@@ -95,9 +98,11 @@ public final class Parameters {
             List.of(), "submission listeners (RFC 6409, port 587): STARTTLS as on `listen`, and MAIL needs AUTH"
                     + " first (530 5.7.0)");
     public static final Parameter<Integer> SERVER_MAX_CONNECTIONS_PER_CLIENT = add("server.maxConnectionsPerClient",
-            integer(1), 50, "most sessions at once from one client address; beyond it 421 4.7.0");
+            integer(1), 50, "most sessions at once from one client address; beyond it 421 4.7.0. Clients in"
+                    + " `relay.allowFrom` are exempt");
     public static final Parameter<Integer> SERVER_MAX_ERRORS = add("server.maxErrors", integer(1), 10,
-            "error replies (4xx/5xx to commands) one session may get; then 421 4.7.0 and close");
+            "error replies (4xx and 5xx to commands, except 452 4.5.3 too many recipients) one session may get;"
+                    + " then 421 4.7.0 and close. Clients in `relay.allowFrom` are exempt");
     public static final Parameter<Duration> SERVER_GREETING_DELAY = add("server.greetingDelay",
             ValueTypes.durationOrZero(), Duration.ZERO,
             "wait before the 220 greeting; a client that sends anything before it gets 554 5.5.1 and is dropped");
@@ -141,7 +146,7 @@ public final class Parameters {
     public static final Parameter<String> SMART_HOST = add("delivery.smartHost", NEXT_HOP, null,
             "next hop for all remote mail: `[host]:port` (no MX lookup) or `host[:port]` (MX first)");
     public static final Parameter<Boolean> ATTEMPT_DIRECT = add("delivery.attemptDirectBeforeSmartHost", bool(),
-            false, "try the recipient's MX first, the smart host after");
+            false, "try the recipient's MX first, the smart host after a transient failure or NXDOMAIN");
     public static final Parameter<String> NDR_COPY_TO = add("delivery.ndrCopyTo",
             text(Syntax::isMailbox, "a mail address such as postmaster@example.com"), null,
             "address that gets a copy of every NDR");

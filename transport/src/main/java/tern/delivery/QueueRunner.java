@@ -34,6 +34,7 @@ import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
 import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.RetryRequested;
+import tern.logging.MailLogLine;
 import tern.queue.DeliveryPolicy;
 import tern.queue.DeliveryPolicy.Destination;
 import tern.queue.DeliveryPolicy.FailureDecision;
@@ -191,7 +192,7 @@ public final class QueueRunner implements AutoCloseable {
                     state.apply(event);
                     bodies.forget(id);
                 });
-                log.info("{}: removed, status=badmailed (deleted by operator)", id);
+                MailLogLine.about(id).status("badmailed", "deleted by operator").info(log);
                 return true;
             });
         }, workers);
@@ -383,8 +384,9 @@ public final class QueueRunner implements AutoCloseable {
             report.delayed.add(RecipientStatus.delayed(status.recipient(), Reply.parse(status.lastReply()),
                     host(status.relay()), status.lastAttempt() == null ? now : status.lastAttempt(),
                     status.nextAttempt() != null && status.nextAttempt().isAfter(until) ? status.nextAttempt() : until));
-            log.info("{}: to=<{}>, status=delayed (undelivered for {}), delay DSN to <{}>", check.id(), check.recipient(),
-                    Duration.between(envelope.arrival(), now), envelope.reversePath());
+            MailLogLine.about(check.id()).address("to", check.recipient()).delay(Duration.between(envelope.arrival(), now))
+                    .status("delayed", "undelivered for " + Duration.between(envelope.arrival(), now))
+                    .address("noticeTo", envelope.reversePath()).info(log);
             journal.append(notice).whenComplete((v, error) -> post(() -> {
                 noticesUnderWay.remove(key);
                 if (error == null) {
@@ -495,12 +497,11 @@ public final class QueueRunner implements AutoCloseable {
                 continue; // deleted meanwhile, or already finished
             }
             int attempts = status.attempts() + 1;
-            String delay = seconds(Duration.between(envelope.arrival(), now));
             if (o.delivered()) {
                 events.add(new Delivered(id, now, name, o.relay(), o.reply().toString()));
                 metrics.recipientDelivered(Duration.between(envelope.arrival(), now));
-                log.info("{}: to=<{}>, relay={}, delay={}, attempts={}, status=sent ({})",
-                        id, name, o.relay(), delay, attempts, o.reply());
+                delivery(id, name, o, envelope, now, attempts).dsn(o.reply()).status("sent", o.reply().toString())
+                        .info(log);
                 if (o.recipient().wantsSuccessNotice() && round != null && !envelope.reversePath().isNull()) {
                     // RFC 3461 5.2.2: a next hop that speaks DSN carries the request on; else we report.
                     if (destination == Destination.LOCAL) {
@@ -521,8 +522,8 @@ public final class QueueRunner implements AutoCloseable {
                 case DeliveryPolicy.Defer d -> {
                     events.add(d.event());
                     metrics.recipientDeferred();
-                    log.info("{}: to=<{}>, relay={}, delay={}, attempts={}, status=deferred ({}), next={} ({})",
-                            id, name, o.relay(), delay, attempts, o.reply(), d.event().nextAttempt(), d.reason());
+                    delivery(id, name, o, envelope, now, attempts).dsn(o.reply()).status("deferred", o.reply().toString())
+                            .field("next", d.event().nextAttempt(), d.reason()).info(log);
                     watchForDelayNotice(envelope, o.recipient(), destination, d.event().nextAttempt(), status, policy);
                     if (round != null && policy.delayNoticeDue(envelope, status, destination)
                             && !noticesUnderWay.contains(id + " " + name)) {
@@ -534,7 +535,7 @@ public final class QueueRunner implements AutoCloseable {
                 }
                 case DeliveryPolicy.FailWithNdr f -> {
                     events.add(f.event());
-                    logFailed(id, name, o, delay, attempts, f.event().reply(), f.reason());
+                    logFailed(delivery(id, name, o, envelope, now, attempts), f.event().reply(), f.reason());
                     if (round != null) {
                         round.report.failed.add(RecipientStatus.failed(o.recipient(), Reply.parse(f.event().reply()),
                                 host(o.relay()), now));
@@ -542,7 +543,7 @@ public final class QueueRunner implements AutoCloseable {
                 }
                 case DeliveryPolicy.FailToBadmail b -> {
                     events.add(b.event());
-                    logFailed(id, name, o, delay, attempts, b.event().reply(), b.reason());
+                    logFailed(delivery(id, name, o, envelope, now, attempts), b.event().reply(), b.reason());
                     if (round != null) {
                         round.report.badmailReasons.add("<" + name + ">: " + b.event().reply() + " (relay " + o.relay()
                                 + ", " + now + ")");
@@ -550,7 +551,7 @@ public final class QueueRunner implements AutoCloseable {
                 }
                 case DeliveryPolicy.FailSilently f -> {
                     events.add(f.event());
-                    logFailed(id, name, o, delay, attempts, f.event().reply(), f.reason());
+                    logFailed(delivery(id, name, o, envelope, now, attempts), f.event().reply(), f.reason());
                 }
             }
         }
@@ -572,10 +573,15 @@ public final class QueueRunner implements AutoCloseable {
         }));
     }
 
-    private static void logFailed(QueueId id, String name, RecipientOutcome o, String delay, int attempts,
-                                  String reply, String reason) {
-        log.info("{}: to=<{}>, relay={}, delay={}, attempts={}, status=bounced ({}) ({})",
-                id, name, o.relay(), delay, attempts, reply, reason);
+    private static void logFailed(MailLogLine line, String reply, String reason) {
+        line.dsn(Reply.parse(reply)).status("bounced", reply, reason).info(log);
+    }
+
+    /** The start of every line about a delivery attempt: to, relay, delay, attempts. */
+    private static MailLogLine delivery(QueueId id, String name, RecipientOutcome o, Envelope envelope, Instant now,
+                                        int attempts) {
+        return MailLogLine.about(id).address("to", name).field("relay", o.relay())
+                .delay(Duration.between(envelope.arrival(), now)).field("attempts", attempts);
     }
 
     /** The last attempt of a round has reported: send its reports, badmail what must be, forget the bytes. */
@@ -614,13 +620,6 @@ public final class QueueRunner implements AutoCloseable {
         }
         int bracket = relay.indexOf('[');
         return bracket > 0 ? relay.substring(0, bracket) : relay;
-    }
-
-    /** "12.3": tenths of a second, as String.format("%.1f") would say it, without its cost per log line. */
-    static String seconds(Duration d) {
-        long tenths = Math.round(d.toMillis() / 100.0);
-        long abs = Math.abs(tenths);
-        return (tenths < 0 ? "-" : "") + abs / 10 + "." + abs % 10;
     }
 
     /** Stops dispatching; attempts under way get {@code grace} to report, the rest are retried after restart. */

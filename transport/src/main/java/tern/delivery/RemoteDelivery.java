@@ -194,10 +194,20 @@ public final class RemoteDelivery {
         return everyone(transaction, last, lastRelay);
     }
 
-    /** A new connection, counted in the outbound connection gauge until it closes. */
+    /**
+     * A new connection, counted in the outbound connection gauge from the start of the TCP
+     * connect until it closes: a peer that accepts and then never greets (a tarpit) holds a
+     * socket and a worker for the whole timeout, and the gauge must show it.
+     */
     private SmtpConnection open(SmtpConnection.Key peer) throws SmtpException {
-        SmtpConnection connection = SmtpConnection.open(peer);
         metrics.outboundConnectionOpened();
+        SmtpConnection connection;
+        try {
+            connection = SmtpConnection.open(peer);
+        } catch (SmtpException | RuntimeException e) {
+            metrics.outboundConnectionClosed();
+            throw e;
+        }
         connection.whenClosed(metrics::outboundConnectionClosed);
         return connection;
     }

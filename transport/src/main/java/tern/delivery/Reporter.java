@@ -15,6 +15,7 @@ import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
+import tern.logging.MailLogLine;
 import tern.metrics.TernMetrics;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
@@ -75,7 +76,7 @@ final class Reporter {
                 Instant now = clock.instant();
                 String reason = String.join("\n", report.badmailReasons);
                 badmail.store(envelope, original, reason, now);
-                log.info("{}: status=badmailed ({})", id, reason);
+                MailLogLine.about(id).status("badmailed", reason).info(log);
                 metrics.messageBadmailed();
                 if (finished) {
                     journal.append(new Badmailed(id, now, reason));
@@ -93,7 +94,8 @@ final class Reporter {
             // A report that itself looks like a loop is not sent anywhere.
             badmail.store(envelope, dsn.message(), "report about " + about + " exceeds the hop count limit of "
                     + s.maxHopCount(), clock.instant());
-            log.info("{}: status=badmailed (report about {} exceeds the hop count)", envelope.id(), about);
+            MailLogLine.about(envelope.id()).status("badmailed", "report about " + about + " exceeds the hop count")
+                    .info(log);
             metrics.messageBadmailed();
             return;
         }
@@ -102,8 +104,8 @@ final class Reporter {
         journal.appendLocated(accepted).whenComplete((index, error) -> {
             if (error == null) {
                 bodies.located(accepted.id(), index);
-                log.info("{}: report about {} queued: {} to <{}>", envelope.id(), about, dsn.subject(),
-                        dsn.envelope().recipients().getFirst().address());
+                MailLogLine.about(envelope.id()).field("about", about).address("to",
+                        dsn.envelope().recipients().getFirst().address()).status("queued", dsn.subject()).info(log);
                 queue.accept(accepted);
             } else {
                 bodies.forget(accepted.id());

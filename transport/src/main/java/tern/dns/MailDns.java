@@ -454,8 +454,13 @@ public final class MailDns implements AutoCloseable {
         return 0;
     }
 
+    /** A name as DNS knows it: an internationalized one in A-labels, never raw UTF-8 octets. */
     private static Name absolute(String name) throws TextParseException {
-        return Name.fromString(name, Name.root);
+        try {
+            return Name.fromString(tern.address.DomainName.toAscii(name), Name.root);
+        } catch (IllegalArgumentException e) {
+            throw new TextParseException("not a valid internationalized domain name: " + name);
+        }
     }
 
     private static String plain(Name name) {

@@ -33,7 +33,9 @@ import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.header.ReceivedHeader;
+import tern.header.SubmissionHeaders;
 import tern.header.WithProtocol;
+import tern.logging.MailLogLine;
 import tern.maildir.Maildir;
 import tern.queue.QueueId;
 import tern.smtp.Command;
@@ -78,8 +80,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
-    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
-    static final int MAX_COMMAND_LINE = 512;
+    /**
+     * The longest command line read, with its CRLF. RFC 5321 4.5.3.1.4 makes 512 octets the
+     * least a server must accept and lets extensions raise it (SMTPUTF8 addresses, DSN and
+     * SIZE parameters, an AUTH initial response); 2048 is Postfix's {@code line_length_limit}.
+     * A longer line is answered 500 5.5.2 and the session closed at once: skipping to its end
+     * would let a client that never sends CRLF keep the session reading for ever.
+     */
+    static final int MAX_COMMAND_LINE = 2048;
     /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
     static final int MAX_TEXT_LINE = 998;
     /** The pipeline name of the TLS handler, in front of every other. */
@@ -90,8 +98,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** What the next input bytes are. */
     private enum Input {
         COMMAND,
-        /** Skipping the rest of a command line that was too long, up to its CRLF. */
-        LONG_LINE,
         DATA,
         CHUNK,
         /** A message is with the spool (or waits for the reverse-DNS verdict); input waits in the buffer. */
@@ -144,7 +150,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private DataState dataState;
     private int lineLength;
-    private boolean longLineSawCr;
 
     private long chunkRemaining;
     private boolean chunkLast;
@@ -262,8 +267,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.LONG_LINE
-                || mode == Input.DATA || mode == Input.CHUNK)) {
+        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.DATA || mode == Input.CHUNK)) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
@@ -352,7 +356,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         while (input != null && input.isReadable()) {
             boolean more = switch (mode) {
                 case COMMAND -> readCommand();
-                case LONG_LINE -> skipLongLine();
                 case DATA -> readData();
                 case CHUNK -> readChunk();
                 case COMMITTING, AUTHENTICATING, CLOSED -> false;
@@ -396,10 +399,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (lf < 0) {
             if (available >= MAX_COMMAND_LINE) {
-                longLineSawCr = b.getByte(limit - 1) == '\r';
-                b.skipBytes(MAX_COMMAND_LINE);
-                mode = Input.LONG_LINE;
-                return true;
+                log.info("{}client={} command line longer than {} octets; dropped", idPrefix(), clientAddress,
+                        MAX_COMMAND_LINE);
+                abandonAuth();
+                replyAndClose(Replies.LINE_TOO_LONG);
+                return false;
             }
             return false;
         }
@@ -468,31 +472,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private boolean skipLongLine() {
-        ByteBuf b = input;
-        int start = b.readerIndex();
-        int end = b.writerIndex();
-        if (longLineSawCr && b.getByte(start) == '\n') {
-            b.readerIndex(start + 1);
-            mode = Input.COMMAND;
-            reply(Replies.LINE_TOO_LONG);
-            return true;
-        }
-        int lf = b.indexOf(start, end, (byte) '\n');
-        while (lf >= 0 && (lf == start || b.getByte(lf - 1) != '\r')) {
-            lf = b.indexOf(lf + 1, end, (byte) '\n');
-        }
-        if (lf < 0) {
-            longLineSawCr = b.getByte(end - 1) == '\r';
-            b.readerIndex(end);
-            return false;
-        }
-        b.readerIndex(lf + 1);
-        mode = Input.COMMAND;
-        reply(Replies.LINE_TOO_LONG);
-        return true;
-    }
-
     // ---- commands --------------------------------------------------------------------------
 
     private void handle(Command command) {
@@ -530,6 +509,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case QUIT -> replyAndClose(Replies.BYE);
             case VRFY -> reply(arg.isEmpty() ? Replies.SYNTAX_ERROR.withText("Syntax: VRFY <address>") : Replies.VRFY_CANNOT);
             case HELP -> reply(Replies.HELP);
+            // RFC 5321 3.5.3 and 7.3: EXPN may be disabled, and says so with 502; ETRN (RFC 1985)
+            // has no queue to flush per client here: the queue runs by itself.
+            case EXPN, ETRN -> reply(Replies.NOT_IMPLEMENTED);
             case AUTH -> auth(arg);
             case STARTTLS -> startTls(arg);
         }
@@ -1093,7 +1075,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
         byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
                 annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
-        byte[] bytes = message.copyAfter(header);
+        byte[] received = message.copyAfter(header);
+        byte[] bytes = clientMayRelay || authUser != null // our own users' mail only, never relayed mail
+                ? SubmissionHeaders.complete(received, queueId, server.fqdn, arrival) : received;
         endTransaction();
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
@@ -1120,8 +1104,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         mode = Input.COMMAND;
         if (failure == null) {
-            log.info("{}: client={} from=<{}> size={} nrcpt={} queued", envelope.id(), clientAddress,
-                    envelope.reversePath(), size, envelope.recipients().size());
+            MailLogLine.about(envelope.id()).field("client", clientAddress).address("from", envelope.reversePath())
+                    .field("size", size).field("nrcpt", envelope.recipients().size()).status("queued").info(log);
             reply(Replies.QUEUED.withText("Ok: queued as " + envelope.id()));
         } else {
             log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());

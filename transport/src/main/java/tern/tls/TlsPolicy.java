@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import tern.client.ClientSettings;
@@ -136,7 +135,6 @@ public final class TlsPolicy {
     }
 
     private static String normalize(String domain) {
-        String d = domain.strip().toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        return tern.address.DomainName.toAscii(domain.strip()); // as the router writes it: A-labels
     }
 }

@@ -3,6 +3,7 @@ package tern.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.config.TernConfig;
@@ -45,9 +46,13 @@ class StartupWarningsTest {
     void theRunningServerKeepsItsWarningsForTheHealthEndpoint() throws Exception {
         try (TernInstance tern = TernInstance.start(dir, "box.localdomain", "")) {
             assertThat(tern.server().startupWarnings().fqdnUnqualified()).isTrue();
+            var ready = tern.server().readiness().evaluate(Map.of());
+            assertThat(ready.up()).isTrue();
+            assertThat(ready.facts().get("warnings")).asString().contains("fqdn: server.fqdn 'box.localdomain'");
         }
         try (TernInstance tern = TernInstance.start(dir.resolve("b"), "mx.example.test", "")) {
             assertThat(tern.server().startupWarnings().isEmpty()).isTrue();
+            assertThat(tern.server().readiness().evaluate(Map.of()).facts()).doesNotContainKey("warnings");
         }
     }
 }
