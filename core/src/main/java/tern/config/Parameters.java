@@ -76,7 +76,7 @@ public final class Parameters {
             List.of(Listener.parse("127.0.0.1:2525")),
             "addresses to accept SMTP on, `host:port`; IPv6 as `[::1]:2525`; port 0 = any free port");
     public static final Parameter<Path> SERVER_DATA_DIR = add("server.dataDir", path(), d -> Path.of("data"),
-            "`./data`", "directory holding `journal/`, `badmail/` and `drop/`");
+            "`./data`", "directory holding `journal/`, `badmail/`, `drop/`, `pickup/` and `admin.token`");
     public static final Parameter<Long> SERVER_MAX_MESSAGE_SIZE = add("server.maxMessageSize", size(),
             35L * 1000 * 1000, "largest message accepted (the SIZE limit and the DATA cap)");
     public static final Parameter<Integer> SERVER_MAX_RECIPIENTS = add("server.maxRecipients", integer(1), 100,
@@ -186,7 +186,8 @@ public final class Parameters {
     public static final Parameter<String> ADMIN_LISTEN = add("admin.listen",
             text(s -> s.isBlank() || listener(s) != null,
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
-            "127.0.0.1:8025", "`/metrics` (Prometheus), `/health` and the web console; `\"\"` = off");
+            "127.0.0.1:8025", "`/metrics` (Prometheus), `/health/live`, `/health/ready`, the actions that need"
+                    + " `admin.token`, and the web console; `\"\"` = off");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 

@@ -13,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import tern.queue.QueueId;
 import tern.testing.Browser;
+import tern.testing.LoopbackPorts;
 import tern.testing.Submission;
 import tern.testing.TernProcess;
 
@@ -32,16 +33,19 @@ class ConsoleBrowserTest {
 
     @Test
     void anOperatorWatchesRetriesDeletesAndChangesTheFirstRetryIntervalInABrowser() throws Exception {
-        int smtpPort = TernProcess.freePort();
-        int adminPort = TernProcess.freePort();
-        int refusing = TernProcess.freePort(); // nothing listens here: every attempt is deferred
+        try (java.net.Socket closed = LoopbackPorts.refusingPort()) { // bound, never listening: every attempt is deferred
+            operate(closed.getLocalPort());
+        }
+    }
+
+    private void operate(int refusing) throws Exception {
         Path data = dir.resolve("data");
         Path config = dir.resolve("tern.yaml");
         String original = """
                 # The console test's server
                 server:
                   fqdn: console.tern.test
-                  listen: ["127.0.0.1:%d"]
+                  listen: ["127.0.0.1:0"]
                   dataDir: %s
                 domains:
                   local: [console.tern.test]
@@ -53,14 +57,14 @@ class ConsoleBrowserTest {
                 dns:
                   servers: ["127.0.0.1:%d"]
                 admin:
-                  listen: "127.0.0.1:%d"
-                """.formatted(smtpPort, data, refusing, refusing, adminPort);
+                  listen: "127.0.0.1:0"
+                """.formatted(data, refusing, refusing);
         Files.writeString(config, original);
-        String base = "http://127.0.0.1:" + adminPort;
-        var smtp = new java.net.InetSocketAddress("127.0.0.1", smtpPort);
 
-        try (TernProcess server = TernProcess.serve(config, smtpPort, dir.resolve("serve.log"));
+        try (TernProcess server = TernProcess.serve(config, dir.resolve("serve.log"));
              Browser browser = Browser.start(dir.resolve("chromium-profile"), SCREENSHOTS)) {
+            String base = "http://127.0.0.1:" + server.adminPort();
+            var smtp = new java.net.InetSocketAddress("127.0.0.1", server.smtpPort());
             Submission.send(smtp, "<ann@example.org>", List.of("<postmaster@console.tern.test>"), "Subject: local\r\n\r\nhi");
             QueueId a = Submission.send(smtp, "<ann@example.org>", List.of("<bob@refused.test>"), "Subject: A\r\n\r\nfirst");
             QueueId b = Submission.send(smtp, "<" + EVIL + ">", List.of("<carl@refused.test>"), "Subject: B\r\n\r\nsecond");

@@ -27,7 +27,7 @@ import tern.queue.QueueId;
 import tern.runtime.MailServer;
 import tern.testing.Eventually;
 import tern.testing.Submission;
-import tern.testing.TernProcess;
+import tern.testing.LoopbackPorts;
 
 /**
  * The console over plain HTTP against a whole server in this JVM: what strangers write is
@@ -41,13 +41,15 @@ class ConsoleHttpTest {
     Path dir;
 
     private MailServer server;
+    private java.net.Socket refusing; // bound, never listening: every attempt there is refused
     private String base;
     private String token;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeEach
     void start() throws Exception {
-        int closed = TernProcess.freePort();
+        refusing = LoopbackPorts.refusingPort();
+        int closed = refusing.getLocalPort();
         String yaml = """
                 server:
                   fqdn: console.tern.test
@@ -66,9 +68,10 @@ class ConsoleHttpTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         http.close();
         server.shutdown(Duration.ofSeconds(5));
+        refusing.close();
     }
 
     private QueueId deferredMessage() {
