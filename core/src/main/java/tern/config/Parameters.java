@@ -216,8 +216,8 @@ public final class Parameters {
     public static final Parameter<String> ADMIN_LISTEN = add("admin.listen",
             text(s -> s.isBlank() || listener(s) != null,
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
-            "127.0.0.1:8025",
-            "`/metrics` (Prometheus), `/health/live`, `/health/ready` and the actions that need `admin.token`; `\"\"` = off");
+            "127.0.0.1:8025", "`/metrics` (Prometheus), `/health/live`, `/health/ready`, the actions that need"
+                    + " `admin.token`, and the web console; `\"\"` = off");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 

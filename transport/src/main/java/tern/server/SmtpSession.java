@@ -1176,15 +1176,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             resumeReading();
             return;
         }
-        if (clientMayRelay || authUser != null) {
-            // Our own users' mail only, never relayed mail: complete its header, then sign it,
-            // once, before the journal has it (a retry reads the signed bytes back).
-            bytes = server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
-                    envelope.arrival());
-        }
+        // Our own users' mail only, never relayed mail: complete its header, then sign it,
+        // once, before the journal has it (a retry reads the signed bytes back).
+        byte[] toJournal = clientMayRelay || authUser != null
+                ? server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
+                        envelope.arrival())
+                : bytes;
         CompletionStage<Void> stored;
         try {
-            stored = server.spool.accept(envelope, bytes);
+            stored = server.spool.accept(envelope, toJournal);
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
@@ -1195,7 +1195,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             // here on is the queue's business, not this session's.
             server.memory.release(reserved);
             try {
-                ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
+                ctx.executor().execute(() -> committed(envelope, toJournal.length, failure));
             } catch (RejectedExecutionException e) {
                 log.warn("{}: stored, but the session was gone before it could answer", envelope.id());
             }
