@@ -155,6 +155,9 @@ class ConfigLoaderTest {
         Files.writeString(etc.resolve("tern.yaml"), "server: {dataDir: var/tern}\n");
         assertThat(loader().load(Path.of("etc/tern.yaml")).server().dataDir()).isEqualTo(dir.resolve("var/tern"));
         assertThat(parse("server: {dataDir: /srv/tern}").server().dataDir()).isEqualTo(Path.of("/srv/tern"));
+        assertThat(parse("domains: {recipients: etc/recipients}").domains().recipients())
+                .isEqualTo(dir.resolve("etc/recipients"));
+        assertThat(parse("domains: {local: [example.test]}").domains().recipients()).isNull();
     }
 
     @Test
