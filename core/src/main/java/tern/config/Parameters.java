@@ -69,14 +69,15 @@ public final class Parameters {
             text(Syntax::isDomain, "a fully qualified domain name such as mail.example.com"),
             Defaults::hostName, "the OS host name",
             "name in the greeting, EHLO and Received headers; found from /proc or /etc/hostname, never by DNS."
-                    + " A host name without a dot gets `.localdomain` appended (as Postfix does), and start-up logs"
-                    + " a WARN asking you to set this key, as it does for any name without a dot or ending in"
+                    + " A host name without a dot gets `.localdomain` appended (as Postfix does), and start-up"
+                    + " logs a WARN asking you to set this key, as it does for any name without a dot or ending in"
                     + " `.localdomain`: receivers refuse such names in HELO");
     public static final Parameter<List<Listener>> SERVER_LISTEN = add("server.listen", LISTENERS,
             List.of(Listener.parse("127.0.0.1:2525")),
             "addresses to accept SMTP on, `host:port`; IPv6 as `[::1]:2525`; port 0 = any free port");
     public static final Parameter<Path> SERVER_DATA_DIR = add("server.dataDir", path(), d -> Path.of("data"),
-            "`./data`", "directory holding `journal/`, `badmail/` and `drop/`");
+            "`./data`", "directory holding `journal/`, `badmail/`, `drop/`, `pickup/`, `spool/` (large messages"
+                    + " while they arrive) and `admin.token`");
     public static final Parameter<Long> SERVER_MAX_MESSAGE_SIZE = add("server.maxMessageSize", size(),
             35L * 1000 * 1000, "largest message accepted (the SIZE limit and the DATA cap)");
     public static final Parameter<Integer> SERVER_MAX_RECIPIENTS = add("server.maxRecipients", integer(1), 100,
@@ -98,9 +99,11 @@ public final class Parameters {
             List.of(), "submission listeners (RFC 6409, port 587): STARTTLS as on `listen`, and MAIL needs AUTH"
                     + " first (530 5.7.0)");
     public static final Parameter<Integer> SERVER_MAX_CONNECTIONS_PER_CLIENT = add("server.maxConnectionsPerClient",
-            integer(1), 50, "most sessions at once from one client address; beyond it 421 4.7.0");
+            integer(1), 50, "most sessions at once from one client address; beyond it 421 4.7.0. Clients in"
+                    + " `relay.allowFrom` are exempt");
     public static final Parameter<Integer> SERVER_MAX_ERRORS = add("server.maxErrors", integer(1), 10,
-            "error replies (4xx/5xx to commands) one session may get; then 421 4.7.0 and close");
+            "error replies (4xx and 5xx to commands, except 452 4.5.3 too many recipients) one session may get;"
+                    + " then 421 4.7.0 and close. Clients in `relay.allowFrom` are exempt");
     public static final Parameter<Duration> SERVER_GREETING_DELAY = add("server.greetingDelay",
             ValueTypes.durationOrZero(), Duration.ZERO,
             "wait before the 220 greeting; a client that sends anything before it gets 554 5.5.1 and is dropped");
@@ -111,6 +114,9 @@ public final class Parameters {
     public static final Parameter<List<String>> DOMAINS_LOCAL = add("domains.local", DOMAINS,
             d -> d.fqdn().equalsIgnoreCase("localhost") ? List.of("localhost") : List.of("localhost", d.fqdn()),
             "`[localhost, <server.fqdn>]`", "domains delivered to Maildir: `drop/<domain>/<local-part>/`");
+    public static final Parameter<Path> DOMAINS_RECIPIENTS = add("domains.recipients", path(), null,
+            "valid local recipients and aliases, one a line: `user@domain`, `@domain` (all of it), `alias: target, ...`;"
+            + " others get 550 5.1.1 at RCPT; re-read when the file changes; none = every local part is accepted");
     public static final Parameter<List<String>> RELAY_ALLOW_FROM = add("relay.allowFrom",
             strings(Syntax::cidr, "a network in CIDR notation such as 192.0.2.0/24 or 2001:db8::/32, or one IP address"),
             List.of("127.0.0.0/8", "::1/128"),
@@ -144,7 +150,7 @@ public final class Parameters {
     public static final Parameter<String> SMART_HOST = add("delivery.smartHost", NEXT_HOP, null,
             "next hop for all remote mail: `[host]:port` (no MX lookup) or `host[:port]` (MX first)");
     public static final Parameter<Boolean> ATTEMPT_DIRECT = add("delivery.attemptDirectBeforeSmartHost", bool(),
-            false, "try the recipient's MX first, the smart host after");
+            false, "try the recipient's MX first, the smart host after a transient failure or NXDOMAIN");
     public static final Parameter<String> NDR_COPY_TO = add("delivery.ndrCopyTo",
             text(Syntax::isMailbox, "a mail address such as postmaster@example.com"), null,
             "address that gets a copy of every NDR");
@@ -156,11 +162,20 @@ public final class Parameters {
     public static final Parameter<Duration> CONNECTIONS_TIMEOUT = add("delivery.connections.timeout", duration(),
             Duration.ofMinutes(10), "timeout of each outbound step (connect, each reply)");
     public static final Parameter<OutboundTls> DELIVERY_TLS = add("delivery.tls", choice(outboundTlsWords()),
-            OutboundTls.OPPORTUNISTIC, "outbound STARTTLS: `opportunistic`, `required` or `off`");
+            OutboundTls.OPPORTUNISTIC, "TLS level for MX delivery: `off`; `opportunistic` (STARTTLS when offered,"
+                    + " certificate unchecked); `required` (STARTTLS or defer, unchecked); `verify` (STARTTLS, a"
+                    + " certificate chaining to a trusted CA and naming the MX host, else defer with 4.7.5)");
     public static final Parameter<String> SMART_HOST_AUTH_USERNAME = add("delivery.smartHostAuth.username",
             string(), null, "AUTH user name for the smart host");
     public static final Parameter<String> SMART_HOST_AUTH_PASSWORD = add("delivery.smartHostAuth.password",
             secret(), null, "AUTH password for the smart host (never printed)");
+    public static final Parameter<OutboundTls> SMART_HOST_TLS = add("delivery.smartHostTls", choice(outboundTlsWords()),
+            d -> null, "`verify` with `smartHostAuth`, else `delivery.tls`",
+            "TLS level for the smart host, as `delivery.tls`; the certificate must name the smart host as written."
+                    + " Credentials go only over `verify`, or in the clear to a next hop written as a loopback"
+                    + " address (`[127.0.0.1]:2525`); otherwise the mail is deferred (4.7.x) and they are never sent");
+    public static final Parameter<Path> TRUST_ANCHORS = add("delivery.trustAnchors", path(), null,
+            "PEM file of CA certificates trusted for `verify` besides the JDK's (a private CA)");
 
     // --- routes (a list of mappings) ---------------------------------------------------------
     public static final Parameter<String> ROUTE_DOMAIN = add("routes[].domain",
@@ -168,6 +183,23 @@ public final class Parameters {
             d -> null, "(no routes)", "a route domain: `partner.example` exactly, `.partner.example` its subdomains");
     public static final Parameter<String> ROUTE_NEXT_HOP = add("routes[].nextHop", NEXT_HOP, d -> null, "",
             "where that domain's mail goes, in the smart host's syntax; overrides the smart host");
+    public static final Parameter<OutboundTls> ROUTE_TLS = add("routes[].tls", choice(outboundTlsWords()), d -> null,
+            "`verify` with `auth`, else `delivery.tls`", "TLS level for this route's next hop, as `delivery.tls`");
+    public static final Parameter<String> ROUTE_AUTH_USERNAME = add("routes[].auth.username", string(), d -> null, "",
+            "AUTH user name for this route's next hop only (the smart host's credentials never go to a route)");
+    public static final Parameter<String> ROUTE_AUTH_PASSWORD = add("routes[].auth.password", secret(), d -> null, "",
+            "AUTH password for this route's next hop (never printed); sent under the smart host's rule");
+
+    // --- dkim (a list of mappings) -----------------------------------------------------------
+    public static final Parameter<String> DKIM_DOMAIN = add("dkim[].domain", domain(), d -> null, "(no signing)",
+            "sign mail from our own users (`relay.allowFrom` or AUTH) whose From: is this domain or below it,"
+                    + " with `d=` this domain; two entries for one domain sign twice");
+    public static final Parameter<String> DKIM_SELECTOR = add("dkim[].selector",
+            text(s -> s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"), "a selector such as s2026 (letters, digits, '-', '.')"),
+            d -> null, "", "`s=`: the public key is the TXT record `<selector>._domainkey.<domain>`");
+    public static final Parameter<Path> DKIM_PRIVATE_KEY = add("dkim[].privateKey", path(), d -> null, "",
+            "PEM (PKCS#8) private key: RSA of 2048 bits or more (rsa-sha256) or Ed25519 (ed25519-sha256);"
+                    + " `tern dkim keygen DOMAIN SELECTOR` writes one");
 
     // --- dns, journal, admin -----------------------------------------------------------------
     public static final Parameter<List<String>> DNS_SERVERS = add("dns.servers",
@@ -184,7 +216,8 @@ public final class Parameters {
     public static final Parameter<String> ADMIN_LISTEN = add("admin.listen",
             text(s -> s.isBlank() || listener(s) != null,
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
-            "127.0.0.1:8025", "`/metrics` (Prometheus) and `/health`; `\"\"` = off");
+            "127.0.0.1:8025",
+            "`/metrics` (Prometheus), `/health/live`, `/health/ready` and the actions that need `admin.token`; `\"\"` = off");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 
@@ -247,7 +280,7 @@ public final class Parameters {
 
     private static Map<String, OutboundTls> outboundTlsWords() {
         return orderedMap("opportunistic", OutboundTls.OPPORTUNISTIC, "required", OutboundTls.REQUIRED,
-                "off", OutboundTls.OFF);
+                "verify", OutboundTls.VERIFY, "off", OutboundTls.OFF);
     }
 
     private static <E> Map<String, E> orderedMap(Object... wordsAndValues) {

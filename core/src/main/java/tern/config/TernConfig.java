@@ -17,10 +17,18 @@ public record TernConfig(
         List<Route> routes,
         Dns dns,
         Journal journal,
-        Admin admin) {
+        Admin admin,
+        List<Dkim> dkim) {
 
     public TernConfig {
         routes = List.copyOf(routes);
+        dkim = dkim == null ? List.of() : List.copyOf(dkim);
+    }
+
+    /** Without DKIM signing keys. */
+    public TernConfig(Server server, Domains domains, Relay relay, Delivery delivery, List<Route> routes, Dns dns,
+                      Journal journal, Admin admin) {
+        this(server, domains, relay, delivery, routes, dns, journal, admin, List.of());
     }
 
     /** A working configuration for a host called {@code hostName}: see the README. */
@@ -120,10 +128,18 @@ public record TernConfig(
     public record Tls(Path certificate, Path privateKey) {
     }
 
-    /** @param local domains delivered to Maildir */
-    public record Domains(List<String> local) {
+    /**
+     * @param local      domains delivered to Maildir
+     * @param recipients the file of their valid recipients and aliases; null = every local part is valid
+     */
+    public record Domains(List<String> local, Path recipients) {
         public Domains {
             local = local.stream().map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+
+        /** Local domains that take any local part. */
+        public Domains(List<String> local) {
+            this(local, null);
         }
 
         public static Domains defaults(String hostName) {
@@ -180,7 +196,18 @@ public record TernConfig(
             int port,
             Connections connections,
             OutboundTls tls,
-            SmartHostAuth smartHostAuth) {
+            SmartHostAuth smartHostAuth,
+            OutboundTls smartHostTls,
+            Path trustAnchors) {
+
+        /** Without a smart host TLS level of its own (the default rule) and without trust anchors. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
+                        int maxHopCount, String masqueradeDomain, String smartHost,
+                        boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
+                        OutboundTls tls, SmartHostAuth smartHostAuth) {
+            this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null);
+        }
 
         public static Delivery defaults() {
             return ConfigReader.defaults("localhost").delivery();
@@ -231,7 +258,26 @@ public record TernConfig(
     }
 
     /** A route domain: {@code partner.example} exactly, or {@code .partner.example} for its subdomains. */
-    public record Route(String domain, String nextHop) {
+    public record Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth) {
+        public Route {
+            auth = auth == null ? SmartHostAuth.NONE : auth;
+        }
+
+        /** A route with the delivery's TLS level and no credentials of its own. */
+        public Route(String domain, String nextHop) {
+            this(domain, nextHop, null, SmartHostAuth.NONE);
+        }
+    }
+
+    /**
+     * A {@code dkim:} entry: mail From: {@code domain} (or a subdomain without an entry of its
+     * own) accepted from our own users is signed with this key.
+     *
+     * @param domain     the signing domain, {@code d=}
+     * @param selector   {@code s=}: the key's TXT record is at {@code selector._domainkey.domain}
+     * @param privateKey a PEM file (PKCS#8) of an RSA (2048 bits or more) or Ed25519 key
+     */
+    public record Dkim(String domain, String selector, Path privateKey) {
     }
 
     /** @param servers DNS servers as host or host:port; empty = the system resolver */

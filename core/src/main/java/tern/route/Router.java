@@ -3,8 +3,8 @@ package tern.route;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import tern.address.DomainName;
 import tern.address.Mailbox;
 import tern.config.TernConfig;
 
@@ -91,7 +91,9 @@ public final class Router {
      *                                  not an IPv4 or IPv6 address
      */
     public Route route(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT); // returns the same String when already lower case
+        // A-labels: bücher.example and xn--bcher-kva.example are one domain (RFC 5890). For an
+        // ASCII name this is toLowerCase, which returns the same String when already lower case.
+        String d = DomainName.toAscii(domain);
         int to = d.length();
         if (to > 0 && d.charAt(to - 1) == '.') {
             to--;
@@ -184,8 +186,7 @@ public final class Router {
     }
 
     private static String normalize(String domain) {
-        String d = domain.strip().toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        return DomainName.toAscii(domain.strip());
     }
 
     private static DomainTable.Entry combine(DomainTable.Entry a, DomainTable.Entry b) {

@@ -26,6 +26,20 @@ class RouterTest {
     }
 
     @Test
+    void internationalizedDomainsRouteByTheirALabelsWhicheverFormIsWritten() {
+        Router router = new Router(List.of("bücher.test"), List.of(route("bücher.example", "[192.0.2.1]"),
+                route(".xn--mnchen-3ya.example", "[192.0.2.2]")), null, false, 25);
+        assertThat(router.route(to("a@xn--bcher-kva.example"))).isEqualTo(new Route.Relay(
+                new NextHop("192.0.2.1", 25, false), Route.Reason.ROUTE_DOMAIN, "xn--bcher-kva.example"));
+        assertThat(router.route(to("a@BÜCHER.example"))).isInstanceOf(Route.Relay.class);
+        assertThat(router.route(to("a@eu.münchen.example"))).isEqualTo(new Route.Relay(
+                new NextHop("192.0.2.2", 25, false), Route.Reason.ROUTE_DOMAIN, ".xn--mnchen-3ya.example"));
+        assertThat(router.route(to("a@xn--bcher-kva.test"))).isEqualTo(new Route.Local("xn--bcher-kva.test"));
+        assertThat(router.route(to("a@straße.example"))).isEqualTo(new Route.Mx("strasse.example")); // IDNA 2003
+        assertThat(router.route(to("a@müller.example"))).isEqualTo(new Route.Mx("xn--mller-kva.example"));
+    }
+
+    @Test
     void localDomainIsDeliveredToMaildir() {
         Route r = router(null, false).route(to("alice@example.test"));
         assertThat(r).isEqualTo(new Route.Local("example.test"));

@@ -230,8 +230,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static AdminResponse liveAnswer() {
-        return AdminResponse.json(200, Map.of("status", "UP",
-                "uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000));
+        Map<String, Object> fields = new LinkedHashMap<>(); // status first, whatever Map.of's order
+        fields.put("status", "UP");
+        fields.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        return AdminResponse.json(200, fields);
     }
 
     private AdminResponse scrape() {

@@ -127,9 +127,7 @@ final class QueueCommand implements Command {
                     terminal.out().println("    " + QueueListing.recipient(r));
                 }
             }
-            terminal.out().println(all.isEmpty() ? "queue is empty"
-                    : all.size() + " message" + (all.size() == 1 ? "" : "s") + ", "
-                    + state.pendingRecipientCount() + " pending recipient" + (state.pendingRecipientCount() == 1 ? "" : "s"));
+            terminal.out().println(QueueListing.footer(all));
             return Exit.OK;
         }
         var message = state.message(request.id());

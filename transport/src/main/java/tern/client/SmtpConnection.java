@@ -320,13 +320,15 @@ public final class SmtpConnection implements AutoCloseable {
             return refuseAll(t, Replies.REMOTE_MESSAGE_TOO_LARGE.withText("message of " + size
                     + " octets exceeds the " + extensions.sizeLimit() + " octets " + peer + " accepts"));
         }
+        // SMTPUTF8 first: an internationalized message is usually 8-bit too, and 5.6.7 ("non-ASCII
+        // addresses not permitted", RFC 6531 3.5) names the real obstacle where 5.6.3 would not.
+        if (t.needsSmtpUtf8() && !extensions.smtpUtf8()) {
+            return refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
+        }
         if (eightBit && !extensions.eightBitMime()) {
             // RFC 6152 3: never send 8-bit data to a server without 8BITMIME; we do not
             // convert to quoted-printable (it would break signatures), so this host cannot take it
             return refuseAll(t, Replies.REMOTE_NO_8BITMIME);
-        }
-        if (t.needsSmtpUtf8() && !extensions.smtpUtf8()) {
-            return refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
         }
         transactions++;
         try {
@@ -442,7 +444,8 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private String mailCommand(Transaction t, long size, boolean eightBit) {
-        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<").append(t.reversePath()).append('>');
+        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<")
+                .append(t.reversePath().isNull() ? "" : t.reversePath().mailbox().withAsciiDomain()).append('>');
         if (extensions.sizeOffered()) {
             sb.append(" SIZE=").append(size);
         }
@@ -464,7 +467,7 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private String rcptCommand(Recipient r) {
-        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address()).append('>');
+        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address().withAsciiDomain()).append('>');
         if (extensions.dsn()) {
             if (!r.notifyOn().isEmpty()) {
                 sb.append(" NOTIFY=").append(r.notifyOn().stream().sorted().map(Notify::name)

@@ -45,6 +45,7 @@ import tern.queue.Scheduler;
 import tern.route.Masquerade;
 import tern.route.Router;
 import tern.server.SmtpServer;
+import tern.submission.Pickup;
 import tern.tls.TlsPolicy;
 
 /**
@@ -68,6 +69,7 @@ public final class MailServer implements AutoCloseable {
     private final ConnectionCache connections;
     private final SmtpServer smtp;
     private final AdminServer admin;
+    private final Pickup pickup;
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
     private final StartupWarnings warnings;
@@ -148,6 +150,21 @@ public final class MailServer implements AutoCloseable {
         }
 
         smtp.countInto(metrics);
+
+        // Files in <dataDir>/pickup go through the same spool as SMTP: queued once journaled.
+        try {
+            this.pickup = Pickup.start(dataDir.resolve("pickup"), spool, ids, new Badmail(dataDir),
+                    () -> new Pickup.Settings(current.server().fqdn(), current.server().maxMessageSize(),
+                            current.delivery().maxHopCount()), clock);
+        } catch (IOException e) {
+            smtp.shutdown(Duration.ofSeconds(1));
+            runner.shutdown(Duration.ofSeconds(1));
+            connections.close();
+            dns.close();
+            journal.close();
+            throw new IOException("cannot open the pickup directory " + dataDir.resolve("pickup") + ": "
+                    + e.getMessage(), e);
+        }
 
         readiness.add(ReadinessCheck.of("listeners", () -> smtp.listening() ? ReadinessCheck.Verdict.ready()
                         : ReadinessCheck.Verdict.notReady("the SMTP listeners are not bound")))
@@ -324,6 +341,7 @@ public final class MailServer implements AutoCloseable {
         log.info("shutting down");
         draining = true; // /health/ready says 503 while the sessions finish
         smtp.shutdown(grace);
+        pickup.close();
         runner.shutdown(grace);
         admin.stop();
         housekeeping.shutdownNow();

@@ -33,6 +33,7 @@ import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.header.ReceivedHeader;
+import tern.header.SubmissionHeaders;
 import tern.header.WithProtocol;
 import tern.logging.MailLogLine;
 import tern.maildir.Maildir;
@@ -79,8 +80,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
-    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
-    static final int MAX_COMMAND_LINE = 512;
+    /**
+     * The longest command line read, with its CRLF. RFC 5321 4.5.3.1.4 makes 512 octets the
+     * least a server must accept and lets extensions raise it (SMTPUTF8 addresses, DSN and
+     * SIZE parameters, an AUTH initial response); 2048 is Postfix's {@code line_length_limit}.
+     * A longer line is answered 500 5.5.2 and the session closed at once: skipping to its end
+     * would let a client that never sends CRLF keep the session reading for ever.
+     */
+    static final int MAX_COMMAND_LINE = 2048;
     /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
     static final int MAX_TEXT_LINE = 998;
     /** The pipeline name of the TLS handler, in front of every other. */
@@ -91,8 +98,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** What the next input bytes are. */
     private enum Input {
         COMMAND,
-        /** Skipping the rest of a command line that was too long, up to its CRLF. */
-        LONG_LINE,
         DATA,
         CHUNK,
         /** A message is with the spool (or waits for the reverse-DNS verdict); input waits in the buffer. */
@@ -107,7 +112,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private final InboundContext server;
     private final ListenerKind kind;
-    private final MessageBuffer message = new MessageBuffer();
+    private final MessageContent message;
     private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
 
     private ChannelHandlerContext ctx;
@@ -138,14 +143,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private MailFrom mail;
     private final LinkedHashMap<Mailbox, Recipient> recipients = new LinkedHashMap<>();
     private Instant arrival;
-    private int headerLength;
+    /** A wait for message memory before the commit; cancelled if the session ends first. */
+    private CompletableFuture<Long> memoryWait;
+    /** A spilled message is being read back off the loop: its content is not ours to clear. */
+    private boolean materializing;
     private boolean tooLarge;
     private boolean bareNewline;
     private boolean lineTooLong;
 
     private DataState dataState;
     private int lineLength;
-    private boolean longLineSawCr;
 
     private long chunkRemaining;
     private boolean chunkLast;
@@ -159,6 +166,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.kind = kind;
         this.tls = kind.implicitTls;
+        this.message = new MessageContent(server.memory, server.spoolDirectory);
     }
 
     // ---- channel events ------------------------------------------------------------------
@@ -263,8 +271,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.LONG_LINE
-                || mode == Input.DATA || mode == Input.CHUNK)) {
+        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.DATA || mode == Input.CHUNK)) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
@@ -274,6 +281,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         mode = Input.CLOSED;
         releaseInput();
+        if (memoryWait != null) {
+            server.memory.giveUp(memoryWait);
+            memoryWait = null;
+        }
+        if (!materializing) {
+            message.close(); // gives its memory back and deletes its spool file
+        }
         if (counted) {
             counted = false;
             server.connections.decrementAndGet();
@@ -353,7 +367,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         while (input != null && input.isReadable()) {
             boolean more = switch (mode) {
                 case COMMAND -> readCommand();
-                case LONG_LINE -> skipLongLine();
                 case DATA -> readData();
                 case CHUNK -> readChunk();
                 case COMMITTING, AUTHENTICATING, CLOSED -> false;
@@ -397,10 +410,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (lf < 0) {
             if (available >= MAX_COMMAND_LINE) {
-                longLineSawCr = b.getByte(limit - 1) == '\r';
-                b.skipBytes(MAX_COMMAND_LINE);
-                mode = Input.LONG_LINE;
-                return true;
+                log.info("{}client={} command line longer than {} octets; dropped", idPrefix(), clientAddress,
+                        MAX_COMMAND_LINE);
+                abandonAuth();
+                replyAndClose(Replies.LINE_TOO_LONG);
+                return false;
             }
             return false;
         }
@@ -469,31 +483,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private boolean skipLongLine() {
-        ByteBuf b = input;
-        int start = b.readerIndex();
-        int end = b.writerIndex();
-        if (longLineSawCr && b.getByte(start) == '\n') {
-            b.readerIndex(start + 1);
-            mode = Input.COMMAND;
-            reply(Replies.LINE_TOO_LONG);
-            return true;
-        }
-        int lf = b.indexOf(start, end, (byte) '\n');
-        while (lf >= 0 && (lf == start || b.getByte(lf - 1) != '\r')) {
-            lf = b.indexOf(lf + 1, end, (byte) '\n');
-        }
-        if (lf < 0) {
-            longLineSawCr = b.getByte(end - 1) == '\r';
-            b.readerIndex(end);
-            return false;
-        }
-        b.readerIndex(lf + 1);
-        mode = Input.COMMAND;
-        reply(Replies.LINE_TOO_LONG);
-        return true;
-    }
-
     // ---- commands --------------------------------------------------------------------------
 
     private void handle(Command command) {
@@ -531,6 +520,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case QUIT -> replyAndClose(Replies.BYE);
             case VRFY -> reply(arg.isEmpty() ? Replies.SYNTAX_ERROR.withText("Syntax: VRFY <address>") : Replies.VRFY_CANNOT);
             case HELP -> reply(Replies.HELP);
+            // RFC 5321 3.5.3 and 7.3: EXPN may be disabled, and says so with 502; ETRN (RFC 1985)
+            // has no queue to flush per client here: the queue runs by itself.
+            case EXPN, ETRN -> reply(Replies.NOT_IMPLEMENTED);
             case AUTH -> auth(arg);
             case STARTTLS -> startTls(arg);
         }
@@ -640,11 +632,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Thread.ofVirtual().name("auth-check").start(() -> {
             boolean ok = false;
             try {
-                server.authSlots.acquire();
-                try {
-                    ok = server.users.verify(credentials.user(), credentials.password());
-                } finally {
-                    server.authSlots.release();
+                // A login verified a moment ago costs one HMAC; a cold one a key derivation,
+                // and only authSlots of those run at once, whatever the number of clients.
+                ok = server.users.verifiedRecently(credentials.user(), credentials.password());
+                if (!ok) {
+                    server.authSlots.acquire();
+                    try {
+                        ok = server.users.verify(credentials.user(), credentials.password());
+                    } finally {
+                        server.authSlots.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -737,8 +734,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Mailbox address = recipient.address();
+        List<Recipient> accepted = List.of(recipient); // or what domains.recipients rewrites it to
         if (server.relay.isLocal(address.domain())) {
             Reply refusal = localPartRefusal(address);
+            if (refusal == null && server.localRecipients != null
+                    && (accepted = server.localRecipients.accept(recipient)).isEmpty()) {
+                refusal = Replies.UNKNOWN_LOCAL_RECIPIENT;
+            }
             if (refusal != null) {
                 log.info("{}: client={} rcpt=<{}> refused: {}", id, clientAddress, address, refusal);
                 reply(refusal);
@@ -749,7 +751,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.RELAY_DENIED);
             return;
         }
-        if (recipients.containsKey(recipient.address())) {
+        if (accepted.stream().allMatch(r -> recipients.containsKey(r.address()))) {
             reply(Replies.RECIPIENT_OK); // a duplicate is accepted and recorded once
             return;
         }
@@ -757,7 +759,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        recipients.put(recipient.address(), recipient);
+        accepted.forEach(r -> recipients.putIfAbsent(r.address(), r));
         phase = SmtpPhase.RCPT_GIVEN;
         reply(Replies.RECIPIENT_OK);
     }
@@ -857,9 +859,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void startMessage() {
         arrival = server.clock.instant();
-        message.clear();
+        message.begin(id);
         // The Received header is written at the end, once the reverse-DNS verdict is in.
-        headerLength = 0;
         dataState = DataState.IN_LINE;
         tooLarge = false;
         bareNewline = false;
@@ -937,7 +938,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (count == 0 || tooLarge || bareNewline || lineTooLong) {
             return; // once refused, keep reading to the end but store nothing
         }
-        if ((long) message.length() - headerLength + count > server.maxMessageSize) {
+        if (message.length() + count > server.maxMessageSize) {
             tooLarge = true;
             return;
         }
@@ -951,7 +952,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (tooLarge || bareNewline || lineTooLong) {
             return;
         }
-        if ((long) message.length() - headerLength + 2 > server.maxMessageSize) {
+        if (message.length() + 2 > server.maxMessageSize) {
             tooLarge = true;
             return;
         }
@@ -1030,7 +1031,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private String chunkReceivedText() {
-        return "Ok, " + (message.length() - headerLength) + " octets received";
+        return "Ok, " + message.length() + " octets received";
     }
 
     // ---- the end of a message ----------------------------------------------------------------
@@ -1039,13 +1040,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Reply refusal = tooLarge ? Replies.MESSAGE_TOO_LARGE
                 : bareNewline ? Replies.BARE_NEWLINE_IN_DATA
                 : lineTooLong ? Replies.TEXT_LINE_TOO_LONG
+                : message.failed() ? Replies.JOURNAL_UNAVAILABLE
                 : null;
-        if (refusal == null) {
-            int hops = HopCount.count(message.array(), headerLength, message.length() - headerLength);
-            if (HopCount.exceeds(hops, server.maxHopCount)) {
-                refusal = Replies.TOO_MANY_HOPS;
-            }
-        }
         if (refusal != null) {
             log.info("{}: client={} message refused: {}", id, clientAddress, refusal);
             reply(refusal);
@@ -1086,6 +1082,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /**
+     * Builds the envelope and the Received field, then waits for {@link MessageMemory} to have
+     * room for the whole message as one array (the journal stores one), reading nothing
+     * meanwhile. A spilled message is read back from its spool file off the event loop.
+     */
     private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
@@ -1094,10 +1095,93 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
         byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
                 annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
-        byte[] bytes = message.copyAfter(header);
-        endTransaction();
+        endTransaction(false); // the content stays until it is one array
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
+        CompletableFuture<Long> wait = server.memory.reserve(header.length + message.length());
+        memoryWait = wait;
+        wait.whenComplete((amount, error) -> {
+            if (error != null) {
+                return; // given up: the session ended while it waited
+            }
+            try {
+                ctx.executor().execute(() -> memoryGranted(wait, envelope, header, amount));
+            } catch (RejectedExecutionException e) {
+                server.memory.release(amount);
+            }
+        });
+    }
+
+    private void memoryGranted(CompletableFuture<Long> wait, Envelope envelope, byte[] header, long reserved) {
+        if (memoryWait != wait) {
+            return; // given up in channelInactive, which gave the bytes back
+        }
+        memoryWait = null;
+        if (mode != Input.COMMITTING) {
+            server.memory.release(reserved);
+            return;
+        }
+        if (!message.spilled()) {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException e) {
+                bytes = null;
+            }
+            message.clear();
+            store(envelope, bytes, header.length, reserved);
+            return;
+        }
+        materializing = true;
+        Thread.ofVirtual().name("spool-read").start(() -> {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("{}: spool file could not be read: {}", envelope.id(), e.toString());
+                bytes = null;
+            }
+            byte[] read = bytes;
+            try {
+                ctx.executor().execute(() -> {
+                    materializing = false;
+                    if (mode != Input.COMMITTING) {
+                        message.close(); // the session ended meanwhile
+                        server.memory.release(reserved);
+                        return;
+                    }
+                    message.clear();
+                    store(envelope, read, header.length, reserved);
+                });
+            } catch (RejectedExecutionException e) {
+                server.memory.release(reserved);
+            }
+        });
+    }
+
+    /** Checks the hop count and hands the message to the spool; 250 or 452 follows in {@link #committed}. */
+    private void store(Envelope envelope, byte[] bytes, int headerLength, long reserved) {
+        Reply refusal = bytes == null ? Replies.JOURNAL_UNAVAILABLE : null;
+        if (refusal == null) {
+            int hops = HopCount.count(bytes, headerLength, bytes.length - headerLength);
+            if (HopCount.exceeds(hops, server.maxHopCount)) {
+                refusal = Replies.TOO_MANY_HOPS;
+            }
+        }
+        if (refusal != null) {
+            server.memory.release(reserved);
+            log.info("{}: client={} message refused: {}", envelope.id(), clientAddress, refusal);
+            mode = Input.COMMAND;
+            reply(refusal);
+            resumeReading();
+            return;
+        }
+        if (clientMayRelay || authUser != null) {
+            // Our own users' mail only, never relayed mail: complete its header, then sign it,
+            // once, before the journal has it (a retry reads the signed bytes back).
+            bytes = server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
+                    envelope.arrival());
+        }
         CompletionStage<Void> stored;
         try {
             stored = server.spool.accept(envelope, bytes);
@@ -1107,6 +1191,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         // Always hop back through the event loop, also when the stage is already complete,
         // so that committed() never runs inside process() further up this stack.
         stored.whenComplete((ok, failure) -> {
+            // The journal has the bytes now (or never will); what keeps them in memory from
+            // here on is the queue's business, not this session's.
+            server.memory.release(reserved);
             try {
                 ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
             } catch (RejectedExecutionException e) {
@@ -1132,10 +1219,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void endTransaction() {
+        endTransaction(true);
+    }
+
+    private void endTransaction(boolean dropContent) {
         id = null;
         mail = null;
         recipients.clear();
-        message.release();
+        if (dropContent) {
+            message.clear();
+        }
         phase = heloName == null ? SmtpPhase.AWAITING_HELO : SmtpPhase.READY;
     }
 

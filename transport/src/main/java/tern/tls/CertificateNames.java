@@ -78,7 +78,12 @@ public final class CertificateNames {
         if (n.startsWith("ipv6:")) {
             n = n.substring(5);
         }
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        n = n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        try {
+            return tern.address.DomainName.toAscii(n); // certificates carry A-labels
+        } catch (IllegalArgumentException e) {
+            return n;
+        }
     }
 
     private static InetAddress ipLiteral(String s) {

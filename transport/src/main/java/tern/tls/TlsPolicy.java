@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import tern.client.ClientSettings;
@@ -88,11 +87,28 @@ public final class TlsPolicy {
         return new TlsPolicy(mx, smartHost, Map.copyOf(routes));
     }
 
-    /** From the configuration. */
+    /**
+     * From the configuration.
+     *
+     * @throws tern.config.ConfigException naming {@code delivery.trustAnchors} when that file
+     *                                     holds no readable certificate
+     */
     public static TlsPolicy from(TernConfig config) {
         var d = config.delivery();
+        List<X509Certificate> anchors = List.of();
+        if (d.trustAnchors() != null) {
+            try {
+                anchors = TrustAnchors.read(d.trustAnchors());
+            } catch (IllegalArgumentException e) {
+                throw new tern.config.ConfigException("delivery.trustAnchors", d.trustAnchors().toString(),
+                        "a PEM file of CA certificates: " + e.getMessage());
+            }
+        }
+        List<RouteTrust> routes = config.routes().stream()
+                .filter(r -> r.tls() != null || r.auth().isSet())
+                .map(r -> new RouteTrust(r.domain(), r.tls(), r.auth())).toList();
         return of(config.server().fqdn(), d.connections().timeout(),
-                new Levels(d.tls(), null, d.smartHostAuth(), List.of(), List.of()));
+                new Levels(d.tls(), d.smartHostTls(), d.smartHostAuth(), routes, anchors));
     }
 
     /**
@@ -136,7 +152,6 @@ public final class TlsPolicy {
     }
 
     private static String normalize(String domain) {
-        String d = domain.strip().toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        return tern.address.DomainName.toAscii(domain.strip()); // as the router writes it: A-labels
     }
 }

@@ -20,16 +20,15 @@ class ServeStartupTest {
 
     @Test
     void serveLogsTheFileTernConfigNamedAndWarnsAboutAnUnqualifiedName() throws Exception {
-        int port = TernProcess.freePort();
         Path config = Files.writeString(dir.resolve("from-env.yaml"), """
                 server:
                   fqdn: vm.localdomain
-                  listen: ["127.0.0.1:%d"]
+                  listen: ["127.0.0.1:0"]
                   dataDir: %s
                 admin:
                   listen: ""
-                """.formatted(port, dir.resolve("data")));
-        try (TernProcess serve = TernProcess.serve(List.of(), List.of(), Map.of("TERN_CONFIG", config.toString()), port,
+                """.formatted(dir.resolve("data")));
+        try (TernProcess serve = TernProcess.serve(List.of(), Map.of("TERN_CONFIG", config.toString()),
                 dir.resolve("serve.log"))) {
             // The warning is the last thing start-up logs; the port opens a moment before it.
             Eventually.await("the start-up warning", () -> logOf(serve).contains("server.fqdn 'vm.localdomain'"));

@@ -230,7 +230,7 @@ class MailDnsTest {
         CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
         assertThat(lookups).allSatisfy(f -> assertThat(f.join()).isInstanceOf(MxResult.Hosts.class));
-        assertThat(dns.peakQueriesInFlight()).isBetween(2, 50);
+        assertThat(dns.peakQueriesInFlight()).isPositive().isLessThanOrEqualTo(50);
         assertThat(server.peakPending()).isLessThanOrEqualTo(50);
         assertThat(server.queries()).isEqualTo(500);
     }

@@ -124,6 +124,32 @@ class MetricsScrapeTest {
         assertThat(committedEvents).isEqualTo(journaled.get());
     }
 
+    @Test
+    void theOutboundGaugeCountsAConnectionToATarpitThatNeverGreets() throws Exception {
+        refusing = ScriptedSmtpServer.builder().name("tarpit.test").hangOnConnect().start();
+        tern = TernUnderTest.start(dir, """
+                server:
+                  listen: ["127.0.0.1:0"]
+                  dataDir: %%DIR%%/data
+                domains:
+                  local: [tern.test]
+                routes:
+                  - {domain: tarpit.test, nextHop: "[127.0.0.1]:%d"}
+                delivery:
+                  connections: {timeout: 10m}
+                admin:
+                  listen: "127.0.0.1:0"
+                """.formatted(refusing.port()));
+
+        send("stuck@tarpit.test");
+        Eventually.await("the tarpit's connection", Duration.ofSeconds(10), () -> refusing.connections() == 1);
+        awaitMetric("tern_smtp_outbound_connections", 1);
+
+        refusing.close(); // the tarpit hangs up: the attempt fails and the connection is gone
+        refusing = null;
+        awaitMetric("tern_smtp_outbound_connections", 0);
+    }
+
     private void send(String recipient) {
         try (var client = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", tern.smtpPort()))) {
             client.expect(220);

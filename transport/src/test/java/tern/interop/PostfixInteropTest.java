@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
+import tern.testing.LoopbackPorts;
 import tern.testing.RequiredTool;
-import tern.testing.TernProcess;
 
 /**
  * Tern next to a real Postfix, both ways, each with its own private Postfix instance on a
@@ -41,8 +41,9 @@ class PostfixInteropTest {
     @Test
     void swaksToTernToPostfixArrivesWithTernsReceivedTheReturnPathAndDeliveredTo() throws Exception {
         RequiredTool.swaks("Socket Transport");
-        int postfixPort = TernProcess.freePort();
-        postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), postfixPort, null, "bob");
+        postfix = LoopbackPorts.startOnFreePort(
+                port -> PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), port, null, "bob"));
+        int postfixPort = postfix.port();
         tern = TernUnderTest.start(Files.createDirectories(dir.resolve("tern")), """
                 server:
                   fqdn: tern.interop.test
@@ -88,9 +89,9 @@ class PostfixInteropTest {
                 admin:
                   listen: ""
                 """);
-        int postfixPort = TernProcess.freePort();
-        postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), postfixPort,
-                "[127.0.0.1]:" + tern.smtpPort());
+        postfix = LoopbackPorts.startOnFreePort(port -> PrivatePostfix.start(
+                Files.createDirectories(dir.resolve("postfix")), port, "[127.0.0.1]:" + tern.smtpPort()));
+        int postfixPort = postfix.port();
 
         ExternalProgram.check(Duration.ofSeconds(20), List.of("swaks", "--server", "127.0.0.1",
                 "--port", String.valueOf(postfixPort), "--helo", "swaks.client.test",

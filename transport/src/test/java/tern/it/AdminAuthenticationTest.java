@@ -27,21 +27,24 @@ class AdminAuthenticationTest {
 
     @Test
     void onlyTheTokenFromTheDataDirectoryLetsTheCommandLineAndHttpClientsAct() throws Exception {
-        int port = TernProcess.freePort();
-        int adminPort = TernProcess.freePort();
         Path data = dir.resolve("data");
         Path config = dir.resolve("tern.yaml");
-        Files.writeString(config, """
+        // Port 0 to bind; once it listens, the file names the ports it got, as an operator's
+        // would, so that the commands find the running server's admin listener.
+        java.util.function.BiFunction<Integer, Integer, String> yaml = (port, admin) -> """
                 server:
                   fqdn: admin.tern.test
                   listen: ["127.0.0.1:%d"]
                   dataDir: %s
                 admin:
                   listen: "127.0.0.1:%d"
-                """.formatted(port, data, adminPort));
+                """.formatted(port, data, admin);
+        Files.writeString(config, yaml.apply(0, 0));
         String cfg = config.toString();
 
-        try (TernProcess server = TernProcess.serve(config, port, dir.resolve("serve.log"))) {
+        try (TernProcess server = TernProcess.serve(config, dir.resolve("serve.log"))) {
+            int adminPort = server.adminPort();
+            Files.writeString(config, yaml.apply(server.smtpPort(), adminPort));
             Path tokenFile = data.resolve("admin.token");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
             String token = Files.readString(tokenFile).strip();
@@ -78,7 +81,10 @@ class AdminAuthenticationTest {
             assertThat(server.terminate(Duration.ofSeconds(20))).isZero();
         }
         // The next start reads the file as it is: the operator's own token now works.
-        try (TernProcess server = TernProcess.serve(config, port, dir.resolve("serve2.log"))) {
+        Files.writeString(config, yaml.apply(0, 0));
+        try (TernProcess server = TernProcess.serve(config, dir.resolve("serve2.log"))) {
+            int adminPort = server.adminPort();
+            Files.writeString(config, yaml.apply(server.smtpPort(), adminPort));
             var reload = TernCommand.run("reload", "--config", cfg);
             assertThat(reload.exitCode()).as(reload.out()).isZero();
             assertThat(post(adminPort, "/reload", "Bearer not-the-servers-token", null).statusCode()).isEqualTo(200);

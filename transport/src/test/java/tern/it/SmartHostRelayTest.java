@@ -10,11 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.queue.QueueId;
+import tern.testing.LoopbackPorts;
 import tern.testing.RequiredTool;
 import tern.testing.ScriptedSmtpServer;
 import tern.testing.SmtpSink;
 import tern.testing.TernInstance;
-import tern.testing.TernProcess;
 import tern.testing.TestDnsServer;
 
 /**
@@ -37,8 +37,8 @@ class SmartHostRelayTest {
     @BeforeAll
     static void start() throws Exception {
         RequiredTool.require(SmtpSink.installed(), "Postfix's smtp-sink is not installed");
-        smartHost = SmtpSink.start("127.0.0.1", TernProcess.freePort());
-        partner = SmtpSink.start("127.0.0.1", TernProcess.freePort());
+        smartHost = LoopbackPorts.startOnFreePort(port -> SmtpSink.start("127.0.0.1", port));
+        partner = LoopbackPorts.startOnFreePort(port -> SmtpSink.start("127.0.0.1", port));
         tern = TernInstance.start(dir, FQDN, """
                 domains:
                   local: [tern.test]

@@ -36,21 +36,20 @@ class JsonLogTest {
 
     @Test
     void everyLineIsOneJsonObjectAndTheDeliveryLineCarriesItsFields() throws Exception {
-        int port = TernProcess.freePort();
         Path config = Files.writeString(dir.resolve("tern.yaml"), """
                 server:
                   fqdn: mx.json.test
-                  listen: ["127.0.0.1:%d"]
+                  listen: ["127.0.0.1:0"]
                   dataDir: %s
                 admin:
                   listen: ""
-                """.formatted(port, dir.resolve("data")));
+                """.formatted(dir.resolve("data")));
         QueueId id;
         List<JsonNode> lines = new ArrayList<>();
-        try (TernProcess serve = TernProcess.serve(
-                List.of("-Dlogback.configurationFile=" + shippedLogbackXml()), List.of("--config", config.toString()),
-                Map.of("TERN_LOG_FORMAT", "json"), port, dir.resolve("serve.log"))) {
-            id = Submission.send(new InetSocketAddress("127.0.0.1", port), "<alice@sender.test>",
+        try (TernProcess serve = TernProcess.serve(List.of("--config", config.toString()),
+                Map.of("TERN_LOG_FORMAT", "json"), dir.resolve("serve.log"),
+                "-Xmx512m", "-Dlogback.configurationFile=" + shippedLogbackXml())) {
+            id = Submission.send(new InetSocketAddress("127.0.0.1", serve.smtpPort()), "<alice@sender.test>",
                     List.of("<bob@mx.json.test>"), "Subject: json\r\n\r\nhello\r\n");
             Path maildir = dir.resolve("data/drop/mx.json.test/bob");
             Eventually.await("the message in bob's Maildir", () -> MaildirFolder.messages(maildir).size() == 1);

@@ -54,7 +54,7 @@ class ClientInteropTest {
         assertThat(stored.envelope().recipients()).extracting(x -> x.address().toString())
                 .containsExactly("one@tern.test", "two@tern.test");
         assertThat(stored.envelope().heloName()).isEqualTo("py.client.example");
-        assertThat(stored.body()).isEqualTo("Subject: from python\r\n\r\n.leading dot\r\nbody\r\n");
+        assertThat(stored.body()).startsWith("Subject: from python\r\n").endsWith("\r\n\r\n.leading dot\r\nbody\r\n");
     }
 
     @Test
