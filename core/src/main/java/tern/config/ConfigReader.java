@@ -152,7 +152,9 @@ public final class ConfigReader {
                 new Connections(connections.get(CONNECTIONS_TOTAL, d), connections.get(CONNECTIONS_PER_DOMAIN, d),
                         connections.get(CONNECTIONS_TIMEOUT, d)),
                 s.get(DELIVERY_TLS, d),
-                smartHostAuth(s.section("smartHostAuth"), d));
+                smartHostAuth(s.section("smartHostAuth"), d),
+                s.get(MTA_STS, d),
+                s.get(DANE, d));
     }
 
     private SmartHostAuth smartHostAuth(ConfigSection s, Defaults d) {
@@ -191,7 +193,7 @@ public final class ConfigReader {
     }
 
     private Dns dns(ConfigSection s, Defaults d) {
-        return new Dns(s.get(DNS_SERVERS, d), s.get(DNS_TIMEOUT, d));
+        return new Dns(s.get(DNS_SERVERS, d), s.get(DNS_TIMEOUT, d), s.get(DNS_TRUST_ANCHOR, d));
     }
 
     private Journal journal(ConfigSection s, Defaults d) {

@@ -180,7 +180,17 @@ public record TernConfig(
             int port,
             Connections connections,
             OutboundTls tls,
-            SmartHostAuth smartHostAuth) {
+            SmartHostAuth smartHostAuth,
+            boolean mtaSts,
+            boolean dane) {
+
+        /** With MTA-STS and DANE on, as by default. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local, int maxHopCount,
+                        String masqueradeDomain, String smartHost, boolean attemptDirectBeforeSmartHost, String ndrCopyTo,
+                        int port, Connections connections, OutboundTls tls, SmartHostAuth smartHostAuth) {
+            this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, true, true);
+        }
 
         public static Delivery defaults() {
             return ConfigReader.defaults("localhost").delivery();
@@ -235,9 +245,14 @@ public record TernConfig(
     }
 
     /** @param servers DNS servers as host or host:port; empty = the system resolver */
-    public record Dns(List<String> servers, Duration timeout) {
+    /** @param trustAnchor DNSSEC trust anchors (DS or DNSKEY records) for DANE; null = the IANA root's */
+    public record Dns(List<String> servers, Duration timeout, java.nio.file.Path trustAnchor) {
         public Dns {
             servers = List.copyOf(servers);
+        }
+
+        public Dns(List<String> servers, Duration timeout) {
+            this(servers, timeout, null);
         }
 
         public static Dns defaults() {
