@@ -71,6 +71,7 @@ public final class MailServer implements AutoCloseable {
     private final TernMetrics metrics;
     private final QueueRunner runner;
     private final MailDns dns;
+    private tern.tls.MxAuthentication mxAuthentication;
     private final ConnectionCache connections;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -216,8 +217,10 @@ public final class MailServer implements AutoCloseable {
     }
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
+        // MTA-STS policy hosts are checked against the JDK's CAs only until trust anchors are configurable.
+        this.mxAuthentication = tern.tls.MxAuthentication.forServing(config, dns, List.of(), clock);
         var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
-                Masquerade.of(config), metrics);
+                Masquerade.of(config), metrics).authenticating(mxAuthentication);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
@@ -376,6 +379,7 @@ public final class MailServer implements AutoCloseable {
         admin.stop();
         housekeeping.shutdownNow();
         connections.close();
+        mxAuthentication.close();
         dns.close();
         journal.close();
         metrics.close();
