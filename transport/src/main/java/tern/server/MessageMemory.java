@@ -16,10 +16,14 @@ import java.util.concurrent.CompletableFuture;
  *   <li>the in-memory part of a message as it arrives ({@link #tryReserve}): a session that
  *       cannot have more writes the rest of its message to a spool file instead, so reading
  *       never stops for it and the heap does not grow;</li>
- *   <li>a whole message made into one array for the journal ({@link #reserve}): when the
- *       budget is spent, the session waits for its turn (first come, first served) and reads
- *       nothing meanwhile; its client sees a slow end of DATA, never a dead server.</li>
+ *   <li>a whole message made into one array for the journal: a spilled message waits for
+ *       its turn ({@link #reserve}, first come, first served) when the budget is spent, and its
+ *       session reads nothing meanwhile; its client sees a slow end of DATA, never a dead
+ *       server. A message still in memory is copied at once ({@link #takeNow}), since its
+ *       chunks, given back right after, are themselves part of what is held.</li>
  * </ul>
+ * While anyone waits, {@link #tryReserve} says no, so sessions still receiving spill to disk
+ * and the budget drains toward the waiters.
  * A request larger than the whole budget is trimmed to the budget, so that it waits for an
  * idle moment instead of for ever. Everything is guarded by this object's monitor: calls are
  * a few per message, not per byte.
@@ -56,6 +60,17 @@ final class MessageMemory {
         }
         take(bytes);
         return true;
+    }
+
+    /**
+     * Takes {@code bytes} now, over the budget if need be: for a copy that cannot wait because
+     * what it copies is itself held against the budget (a small message in memory becoming one
+     * array). Waiting there could deadlock: every session waiting for bytes that only their
+     * own waits keep. Such a copy is at most {@link MessageContent#IN_MEMORY_LIMIT} per session,
+     * and its source is given back right after.
+     */
+    synchronized void takeNow(long bytes) {
+        take(bytes);
     }
 
     /**

@@ -952,9 +952,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Builds the envelope and the Received field, then waits for {@link MessageMemory} to have
-     * room for the whole message as one array (the journal stores one), reading nothing
-     * meanwhile. A spilled message is read back from its spool file off the event loop.
+     * Builds the envelope and the Received field, then makes the message one array (the
+     * journal stores one). A message in memory is copied at once; a spilled one waits for
+     * {@link MessageMemory} to have room for it, reading nothing meanwhile, and is read back
+     * from its spool file off the event loop.
      */
     private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
@@ -967,7 +968,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         endTransaction(false); // the content stays until it is one array
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
-        CompletableFuture<Long> wait = server.memory.reserve(header.length + message.length());
+        long size = header.length + message.length();
+        if (!message.spilled()) {
+            // Small and in memory: copied at once (see MessageMemory.takeNow), never queued.
+            server.memory.takeNow(size);
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException e) {
+                bytes = null;
+            }
+            message.clear();
+            store(envelope, bytes, header.length, size);
+            return;
+        }
+        CompletableFuture<Long> wait = server.memory.reserve(size);
         memoryWait = wait;
         wait.whenComplete((amount, error) -> {
             if (error != null) {
@@ -988,17 +1003,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         memoryWait = null;
         if (mode != Input.COMMITTING) {
             server.memory.release(reserved);
-            return;
-        }
-        if (!message.spilled()) {
-            byte[] bytes;
-            try {
-                bytes = message.toArray(header);
-            } catch (java.io.IOException e) {
-                bytes = null;
-            }
-            message.clear();
-            store(envelope, bytes, header.length, reserved);
             return;
         }
         materializing = true;

@@ -48,4 +48,15 @@ class MessageMemoryTest {
         assertThat(granted).isDone();
         assertThat(memory.used()).isZero();
     }
+
+    @Test
+    void aCopyThatCannotWaitGoesOverTheBudgetAndNewChunksAreRefusedUntilItIsBack() {
+        MessageMemory memory = new MessageMemory(100);
+        assertThat(memory.tryReserve(100)).isTrue();
+        memory.takeNow(50); // a small message in memory becoming one array
+        assertThat(memory.used()).isEqualTo(150);
+        assertThat(memory.tryReserve(1)).isFalse();
+        memory.release(150);
+        assertThat(memory.tryReserve(100)).isTrue();
+    }
 }
