@@ -81,6 +81,7 @@ public final class MailServer implements AutoCloseable {
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
 
     private MailServer(TernConfig config, InstantSource clock) throws IOException {
+        readKeyFiles(config);
         this.config = config;
         this.current = config;
         this.clock = clock;
@@ -238,6 +239,15 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the trust anchors and the DKIM keys once before anything starts, so that a bad file
+     * stops start-up (or a reload) with the key that names it, not halfway through.
+     */
+    private static void readKeyFiles(TernConfig config) {
+        TlsPolicy.from(config);
+        tern.dkim.DkimKeyFiles.signer(config.dkim());
+    }
+
     /** Where {@link #reload} reads the configuration again: the file given to {@code serve}. */
     public void reloadFrom(java.util.function.Supplier<TernConfig> source) {
         this.reloadSource = source;
@@ -257,6 +267,7 @@ public final class MailServer implements AutoCloseable {
         TernConfig next;
         try {
             next = source.get();
+            readKeyFiles(next);
         } catch (tern.config.ConfigException e) {
             log.error("reload refused, the old configuration stays in force: {}", e.getMessage());
             return e.getMessage();
