@@ -68,7 +68,7 @@ public final class ConfigReader {
         Defaults defaults = new Defaults(hostName, server.fqdn());
         return new TernConfig(
                 server,
-                new Domains(root.section("domains").get(DOMAINS_LOCAL, defaults)),
+                domains(root.section("domains"), defaults),
                 relay(root.section("relay"), defaults),
                 delivery(root.section("delivery"), defaults),
                 routes(root, defaults),
@@ -76,6 +76,11 @@ public final class ConfigReader {
                 journal(root.section("journal"), defaults),
                 admin(root.section("admin"), defaults),
                 dkim(root, defaults));
+    }
+
+    private Domains domains(ConfigSection s, Defaults d) {
+        Path recipients = s.get(DOMAINS_RECIPIENTS, d);
+        return new Domains(s.get(DOMAINS_LOCAL, d), recipients == null ? null : resolve(s, DOMAINS_RECIPIENTS, recipients));
     }
 
     private Server server(ConfigSection s) {
@@ -155,7 +160,9 @@ public final class ConfigReader {
                 s.get(DELIVERY_TLS, d),
                 auth(s.section("smartHostAuth"), SMART_HOST_AUTH_USERNAME, SMART_HOST_AUTH_PASSWORD, d),
                 s.get(SMART_HOST_TLS, d),
-                existingFile(s, TRUST_ANCHORS, d));
+                existingFile(s, TRUST_ANCHORS, d),
+                s.get(MTA_STS, d),
+                s.get(DANE, d));
     }
 
     private SmartHostAuth auth(ConfigSection s, Parameter<String> user, Parameter<String> secret, Defaults d) {
@@ -213,7 +220,7 @@ public final class ConfigReader {
     }
 
     private Dns dns(ConfigSection s, Defaults d) {
-        return new Dns(s.get(DNS_SERVERS, d), s.get(DNS_TIMEOUT, d));
+        return new Dns(s.get(DNS_SERVERS, d), s.get(DNS_TIMEOUT, d), s.get(DNS_TRUST_ANCHOR, d));
     }
 
     private Journal journal(ConfigSection s, Defaults d) {

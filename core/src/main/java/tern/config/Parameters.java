@@ -76,7 +76,8 @@ public final class Parameters {
             List.of(Listener.parse("127.0.0.1:2525")),
             "addresses to accept SMTP on, `host:port`; IPv6 as `[::1]:2525`; port 0 = any free port");
     public static final Parameter<Path> SERVER_DATA_DIR = add("server.dataDir", path(), d -> Path.of("data"),
-            "`./data`", "directory holding `journal/`, `badmail/` and `drop/`");
+            "`./data`", "directory holding `journal/`, `badmail/`, `drop/`, `pickup/`, `spool/` (large messages"
+                    + " while they arrive) and `admin.token`");
     public static final Parameter<Long> SERVER_MAX_MESSAGE_SIZE = add("server.maxMessageSize", size(),
             35L * 1000 * 1000, "largest message accepted (the SIZE limit and the DATA cap)");
     public static final Parameter<Integer> SERVER_MAX_RECIPIENTS = add("server.maxRecipients", integer(1), 100,
@@ -113,6 +114,9 @@ public final class Parameters {
     public static final Parameter<List<String>> DOMAINS_LOCAL = add("domains.local", DOMAINS,
             d -> d.fqdn().equalsIgnoreCase("localhost") ? List.of("localhost") : List.of("localhost", d.fqdn()),
             "`[localhost, <server.fqdn>]`", "domains delivered to Maildir: `drop/<domain>/<local-part>/`");
+    public static final Parameter<Path> DOMAINS_RECIPIENTS = add("domains.recipients", path(), null,
+            "valid local recipients and aliases, one a line: `user@domain`, `@domain` (all of it), `alias: target, ...`;"
+            + " others get 550 5.1.1 at RCPT; re-read when the file changes; none = every local part is accepted");
     public static final Parameter<List<String>> RELAY_ALLOW_FROM = add("relay.allowFrom",
             strings(Syntax::cidr, "a network in CIDR notation such as 192.0.2.0/24 or 2001:db8::/32, or one IP address"),
             List.of("127.0.0.0/8", "::1/128"),
@@ -172,6 +176,10 @@ public final class Parameters {
                     + " address (`[127.0.0.1]:2525`); otherwise the mail is deferred (4.7.x) and they are never sent");
     public static final Parameter<Path> TRUST_ANCHORS = add("delivery.trustAnchors", path(), null,
             "PEM file of CA certificates trusted for `verify` besides the JDK's (a private CA)");
+    public static final Parameter<Boolean> MTA_STS = add("delivery.mtaSts", bool(), true,
+            "honour recipient domains' MTA-STS policies (RFC 8461): `enforce` = only the MX hosts named, verified TLS");
+    public static final Parameter<Boolean> DANE = add("delivery.dane", bool(), true,
+            "honour DNSSEC-signed TLSA records of MX hosts (RFC 7672): TLS that must match them");
 
     // --- routes (a list of mappings) ---------------------------------------------------------
     public static final Parameter<String> ROUTE_DOMAIN = add("routes[].domain",
@@ -204,6 +212,8 @@ public final class Parameters {
             d -> List.of(), "`[]` = the system resolver", "DNS servers as `host` or `host:port`");
     public static final Parameter<Duration> DNS_TIMEOUT = add("dns.timeout", duration(), Duration.ofSeconds(5),
             "timeout of one DNS query");
+    public static final Parameter<Path> DNS_TRUST_ANCHOR = add("dns.trustAnchor", path(), null,
+            "DNSSEC trust anchors for DANE: a file of DS or DNSKEY records (zone-file lines); none = the IANA root's");
     public static final Parameter<Sync> JOURNAL_SYNC = add("journal.sync",
             choice(orderedMap("batch", Sync.BATCH, "none", Sync.NONE)), Sync.BATCH,
             "`batch`: msync (group commit) before every 250; `none`: leave it to the OS");
@@ -212,7 +222,8 @@ public final class Parameters {
     public static final Parameter<String> ADMIN_LISTEN = add("admin.listen",
             text(s -> s.isBlank() || listener(s) != null,
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
-            "127.0.0.1:8025", "`/metrics` (Prometheus) and `/health`; `\"\"` = off");
+            "127.0.0.1:8025", "`/metrics` (Prometheus), `/health/live`, `/health/ready`, the actions that need"
+                    + " `admin.token`, and the web console; `\"\"` = off");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 

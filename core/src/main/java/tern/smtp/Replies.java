@@ -71,6 +71,12 @@ public final class Replies {
     public static final Reply REMOTE_NO_8BITMIME = new Reply(554, "5.6.3", "8-bit message and the remote host does not offer 8BITMIME");
     public static final Reply REMOTE_NO_SMTPUTF8 = new Reply(553, "5.6.7", "Message needs SMTPUTF8 and the remote host does not offer it");
 
+    // MTA-STS (RFC 8461) and DANE (RFC 7672): the recipient domain's own rules leave no host
+    // to try, or a host's TLS did not match them. X.7.5 as for any failed certificate check.
+    public static final Reply STS_NO_MX_ALLOWED = new Reply(451, "4.7.5", "MTA-STS policy names none of the MX hosts");
+    public static final Reply DANE_NOT_AUTHENTICATED = new Reply(451, "4.7.5", "DANE TLSA records of the MX host cannot be checked");
+    public static final Reply DNSSEC_BOGUS = new Reply(451, "4.7.5", "DNSSEC validation of the MX records failed");
+
     // Added with the inbound server (issue 2).
     public static final Reply CHUNK_RECEIVED = new Reply(250, "2.0.0", "Chunk received");
     public static final Reply HELO_FIRST = new Reply(503, "5.5.1", "Send EHLO or HELO first");
@@ -107,6 +113,7 @@ public final class Replies {
     public static final Reply NO_SUCH_USER = new Reply(550, "5.1.1",
             "No such user here: a local part with %, ! or @ is not rerouted");
     public static final Reply BAD_MAILBOX_NAME = new Reply(550, "5.1.3", "Mailbox name not allowed");
+    public static final Reply UNKNOWN_LOCAL_RECIPIENT = new Reply(550, "5.1.1", "No such user here");
     public static final Reply PREGREET = new Reply(554, "5.5.1", "Protocol error: client spoke before the greeting");
     public static final Reply NOT_HTTP = new Reply(554, "5.7.0", "This is an SMTP server, not a web server; closing");
     public static final Reply NUL_IN_COMMAND = new Reply(501, "5.5.4", "Syntax error: NUL character in command line");

@@ -25,6 +25,8 @@ import tern.route.NextHop;
 import tern.route.Route;
 import tern.smtp.Replies;
 import tern.smtp.Reply;
+import tern.tls.MxAuthentication;
+import tern.tls.MxPlan;
 import tern.tls.TlsPolicy;
 
 /**
@@ -45,6 +47,7 @@ public final class RemoteDelivery {
     private final int port;
     private final Masquerade masquerade;
     private final TernMetrics metrics;
+    private volatile MxAuthentication authentication = MxAuthentication.NONE;
 
     public RemoteDelivery(MailDns dns, ConnectionCache connections, ClientSettings mxSettings,
                           ClientSettings smartHostSettings, int port, Masquerade masquerade, TernMetrics metrics) {
@@ -62,12 +65,21 @@ public final class RemoteDelivery {
         this.masquerade = masquerade;
     }
 
+    /**
+     * MTA-STS and DANE for the recipient domains' MX hosts (not for the smart host or route
+     * next hops). Set once, before the first delivery.
+     */
+    public RemoteDelivery authenticating(MxAuthentication authentication) {
+        this.authentication = authentication;
+        return this;
+    }
+
     /** Delivers {@code recipients} of the message along {@code route}; one outcome per recipient. */
     public List<RecipientOutcome> deliver(Route route, Envelope envelope, List<Recipient> recipients, byte[] message) {
         // The masquerade domain applies to our own transaction only: this is the first hop.
         Transaction transaction = Transaction.of(envelope, masquerade.apply(envelope.reversePath()), recipients, message);
         return switch (route) {
-            case Route.Mx mx -> viaMx(mx.domain(), port, tls.mx(), transaction);
+            case Route.Mx mx -> viaRecipientMx(mx.domain(), await(dns.mx(mx.domain())), transaction);
             case Route.Relay relay -> viaHop(relay.hop(), tls.settingsFor(relay), transaction);
             case Route.DirectThenSmartHost direct -> directThenSmartHost(direct, transaction);
             case Route.Local local -> throw new IllegalArgumentException("local route given to remote delivery: " + local);
@@ -89,7 +101,7 @@ public final class RemoteDelivery {
             if (mx instanceof MxResult.Failure f && f.cause() == MxResult.Cause.NO_SUCH_DOMAIN) {
                 return viaHop(route.smartHost(), tls.settingsFor(route.fallback()), transaction);
             }
-            direct = viaMx(mx, port, tls.mx(), transaction);
+            direct = viaRecipientMx(route.domain(), mx, transaction);
         }
         List<Recipient> retry = direct.stream().filter(RecipientOutcome::isTransient).map(RecipientOutcome::recipient).toList();
         if (retry.isEmpty()) {
@@ -112,7 +124,7 @@ public final class RemoteDelivery {
         if (hop.mxLookup()) {
             return viaMx(hop.host(), hop.port(), settings, transaction);
         }
-        return viaHosts(List.of(new MxHost(hop.host(), 0)), hop.port(), settings, transaction);
+        return viaHosts(MxPlan.plain(List.of(new MxHost(hop.host(), 0)), settings), hop.port(), transaction);
     }
 
     private List<RecipientOutcome> viaMx(String domain, int port, ClientSettings settings, Transaction transaction) {
@@ -122,14 +134,28 @@ public final class RemoteDelivery {
     private List<RecipientOutcome> viaMx(MxResult mx, int port, ClientSettings settings, Transaction transaction) {
         return switch (mx) {
             case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
-            case MxResult.Hosts hosts -> viaHosts(hosts.hosts(), port, settings, transaction);
+            case MxResult.Hosts hosts -> viaHosts(MxPlan.plain(hosts.hosts(), settings), port, transaction);
         };
     }
 
-    private List<RecipientOutcome> viaHosts(List<MxHost> hosts, int port, ClientSettings settings, Transaction transaction) {
+    /** The recipient domain's own MX hosts, as its MTA-STS policy and DANE records allow. */
+    private List<RecipientOutcome> viaRecipientMx(String domain, MxResult mx, Transaction transaction) {
+        return switch (mx) {
+            case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
+            case MxResult.Hosts hosts -> {
+                MxPlan plan = authentication.plan(domain, hosts.hosts(), tls.mx());
+                yield plan.candidates().isEmpty() ? everyone(transaction, plan.refusal(), "none")
+                        : viaHosts(plan, port, transaction);
+            }
+        };
+    }
+
+    private List<RecipientOutcome> viaHosts(MxPlan plan, int port, Transaction transaction) {
         Reply last = Replies.CONNECTION_FAILED;
         String lastRelay = "none";
-        for (MxHost host : hosts) {
+        for (MxPlan.Candidate candidate : plan.candidates()) {
+            MxHost host = candidate.host();
+            ClientSettings settings = candidate.settings();
             List<InetAddress> addresses;
             try {
                 InetAddress literal = literal(host.host());

@@ -32,6 +32,7 @@ import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import tern.config.TernConfig;
@@ -239,6 +240,27 @@ public final class MailDns implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The TXT records at {@code name}, each record's character-strings joined into one text
+     * (as RFC 7208 and RFC 8461 read them).
+     */
+    public CompletableFuture<TxtResult> txt(String name) {
+        Name absolute;
+        try {
+            absolute = absolute(name);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(new TxtResult.None());
+        }
+        return resolve(absolute, Type.TXT).thenApply(answer -> switch (answer) {
+            case DnsAnswer.Records r -> new TxtResult.Texts(r.records().stream()
+                    .filter(TXTRecord.class::isInstance).map(t -> String.join("", ((TXTRecord) t).getStrings())).toList());
+            case DnsAnswer.NoData n -> new TxtResult.None();
+            case DnsAnswer.NxDomain n -> new TxtResult.None();
+            case DnsAnswer.Failure f -> new TxtResult.Failure(f.text());
+            case DnsAnswer.Alias a -> throw new IllegalStateException("aliases are followed by resolve");
+        });
     }
 
     /** The PTR names of an address. */

@@ -10,7 +10,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ByteProcessor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,13 +55,10 @@ import tern.smtp.Verb;
  * reading ({@code autoRead} off) and leaves any pipelined input in its buffer, and picks up
  * where it stopped once the 250 (or 452) is written. Nothing here blocks the loop.
  *
- * <p>Line endings. Commands and message text end with CRLF and nothing else. A bare CR or
- * LF never ends a line, so it can never end the data either: only CRLF "." CRLF does.
- * A command line carrying one is refused with 500 5.5.2. A message carrying one is read to
- * its real end and then refused with 554 5.6.0, never stored: normalising bare LF to CRLF
- * (as some servers do) would hand a different message onward than the one a downstream
- * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
- * also what Postfix's {@code smtpd_forbid_bare_newline} does.
+ * <p>Line endings. Commands end with CRLF and nothing else; a command line carrying a bare CR
+ * or LF is refused with 500 5.5.2. The message text is framed by {@link MessageText} (which
+ * says why bare line ends are refused, not repaired) into a {@link MessageContent} (which
+ * bounds the heap it takes and spills to disk).
  *
  * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated
  * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
@@ -88,8 +84,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      * would let a client that never sends CRLF keep the session reading for ever.
      */
     static final int MAX_COMMAND_LINE = 2048;
-    /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
-    static final int MAX_TEXT_LINE = 998;
     /** The pipeline name of the TLS handler, in front of every other. */
     static final String TLS_HANDLER = "tern.tls";
     /** RFC 1035 2.3.4: a domain name is at most 255 octets; an EHLO argument no longer. */
@@ -107,12 +101,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         CLOSED
     }
 
-    /** Where DATA stands within a line: enough to find CRLF "." CRLF across reads. */
-    private enum DataState { LINE_START, IN_LINE, CR, DOT, DOT_CR }
 
     private final InboundContext server;
     private final ListenerKind kind;
-    private final MessageBuffer message = new MessageBuffer();
+    private final MessageContent message;
+    private final MessageText text;
     private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
 
     private ChannelHandlerContext ctx;
@@ -143,13 +136,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private MailFrom mail;
     private final LinkedHashMap<Mailbox, Recipient> recipients = new LinkedHashMap<>();
     private Instant arrival;
-    private int headerLength;
-    private boolean tooLarge;
-    private boolean bareNewline;
-    private boolean lineTooLong;
+    /** A wait for message memory before the commit; cancelled if the session ends first. */
+    private CompletableFuture<Long> memoryWait;
+    /** A spilled message is being read back off the loop: its content is not ours to clear. */
+    private boolean materializing;
 
-    private DataState dataState;
-    private int lineLength;
 
     private long chunkRemaining;
     private boolean chunkLast;
@@ -163,6 +154,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.kind = kind;
         this.tls = kind.implicitTls;
+        this.message = new MessageContent(server.memory, server.spoolDirectory);
+        this.text = new MessageText(message, server.maxMessageSize);
     }
 
     // ---- channel events ------------------------------------------------------------------
@@ -277,6 +270,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         mode = Input.CLOSED;
         releaseInput();
+        if (memoryWait != null) {
+            server.memory.giveUp(memoryWait);
+            memoryWait = null;
+        }
+        if (!materializing) {
+            message.close(); // gives its memory back and deletes its spool file
+        }
         if (counted) {
             counted = false;
             server.connections.decrementAndGet();
@@ -621,11 +621,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Thread.ofVirtual().name("auth-check").start(() -> {
             boolean ok = false;
             try {
-                server.authSlots.acquire();
-                try {
-                    ok = server.users.verify(credentials.user(), credentials.password());
-                } finally {
-                    server.authSlots.release();
+                // A login verified a moment ago costs one HMAC; a cold one a key derivation,
+                // and only authSlots of those run at once, whatever the number of clients.
+                ok = server.users.verifiedRecently(credentials.user(), credentials.password());
+                if (!ok) {
+                    server.authSlots.acquire();
+                    try {
+                        ok = server.users.verify(credentials.user(), credentials.password());
+                    } finally {
+                        server.authSlots.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -718,8 +723,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Mailbox address = recipient.address();
+        List<Recipient> accepted = List.of(recipient); // or what domains.recipients rewrites it to
         if (server.relay.isLocal(address.domain())) {
             Reply refusal = localPartRefusal(address);
+            if (refusal == null && server.localRecipients != null
+                    && (accepted = server.localRecipients.accept(recipient)).isEmpty()) {
+                refusal = Replies.UNKNOWN_LOCAL_RECIPIENT;
+            }
             if (refusal != null) {
                 log.info("{}: client={} rcpt=<{}> refused: {}", id, clientAddress, address, refusal);
                 reply(refusal);
@@ -730,7 +740,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.RELAY_DENIED);
             return;
         }
-        if (recipients.containsKey(recipient.address())) {
+        if (accepted.stream().allMatch(r -> recipients.containsKey(r.address()))) {
             reply(Replies.RECIPIENT_OK); // a duplicate is accepted and recorded once
             return;
         }
@@ -738,7 +748,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        recipients.put(recipient.address(), recipient);
+        accepted.forEach(r -> recipients.putIfAbsent(r.address(), r));
         phase = SmtpPhase.RCPT_GIVEN;
         reply(Replies.RECIPIENT_OK);
     }
@@ -772,8 +782,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.BINARYMIME_NEEDS_BDAT); // RFC 3030 3
             return;
         }
-        startMessage();
-        dataState = DataState.LINE_START;
+        startMessage(true);
         mode = Input.DATA;
         reply(Replies.START_MAIL_INPUT);
     }
@@ -785,7 +794,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (phase == SmtpPhase.RCPT_GIVEN) {
-            startMessage();
+            startMessage(false);
             phase = SmtpPhase.CHUNKING;
         }
         chunkRemaining = size;
@@ -836,107 +845,20 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     // ---- message content -----------------------------------------------------------------
 
-    private void startMessage() {
+    private void startMessage(boolean dotStuffed) {
         arrival = server.clock.instant();
-        message.clear();
+        message.begin(id);
         // The Received header is written at the end, once the reverse-DNS verdict is in.
-        headerLength = 0;
-        dataState = DataState.IN_LINE;
-        tooLarge = false;
-        bareNewline = false;
-        lineTooLong = false;
-        lineLength = 0;
+        text.start(dotStuffed);
     }
 
-    /** Consumes DATA bytes up to and including CRLF "." CRLF, unstuffing dots. */
     private boolean readData() {
-        ByteBuf b = input;
-        int i = b.readerIndex();
-        int end = b.writerIndex();
-        while (i < end) {
-            switch (dataState) {
-                case LINE_START -> {
-                    lineLength = 0;
-                    if (b.getByte(i) == '.') {
-                        dataState = DataState.DOT;
-                        lineLength = 1;
-                        i++;
-                    } else {
-                        dataState = DataState.IN_LINE;
-                    }
-                }
-                case IN_LINE -> {
-                    int stop = b.forEachByte(i, end - i, ByteProcessor.FIND_CRLF);
-                    int runEnd = stop < 0 ? end : stop;
-                    content(b, i, runEnd - i);
-                    lineLength += runEnd - i;
-                    i = runEnd;
-                    if (stop >= 0) {
-                        if (b.getByte(stop) == '\r') {
-                            dataState = DataState.CR;
-                        } else {
-                            bareNewline = true; // a bare LF: not a line end, and the message is refused
-                        }
-                        i++;
-                    }
-                }
-                case CR -> {
-                    if (b.getByte(i) == '\n') {
-                        endOfLine();
-                        dataState = DataState.LINE_START;
-                        i++;
-                    } else {
-                        bareNewline = true; // a bare CR
-                        dataState = DataState.IN_LINE;
-                    }
-                }
-                case DOT -> {
-                    if (b.getByte(i) == '\r') {
-                        dataState = DataState.DOT_CR;
-                        i++;
-                    } else {
-                        dataState = DataState.IN_LINE; // RFC 5321 4.5.2: drop the first of a line's dots
-                    }
-                }
-                case DOT_CR -> {
-                    if (b.getByte(i) == '\n') {
-                        b.readerIndex(i + 1);
-                        mode = Input.COMMAND;
-                        finishMessage();
-                        return true;
-                    }
-                    bareNewline = true;
-                    dataState = DataState.IN_LINE;
-                }
-            }
+        if (!text.readData(input)) {
+            return false;
         }
-        b.readerIndex(end);
-        return false;
-    }
-
-    private void content(ByteBuf b, int index, int count) {
-        if (count == 0 || tooLarge || bareNewline || lineTooLong) {
-            return; // once refused, keep reading to the end but store nothing
-        }
-        if ((long) message.length() - headerLength + count > server.maxMessageSize) {
-            tooLarge = true;
-            return;
-        }
-        message.append(b, index, count);
-    }
-
-    private void endOfLine() {
-        if (lineLength > MAX_TEXT_LINE) {
-            lineTooLong = true;
-        }
-        if (tooLarge || bareNewline || lineTooLong) {
-            return;
-        }
-        if ((long) message.length() - headerLength + 2 > server.maxMessageSize) {
-            tooLarge = true;
-            return;
-        }
-        message.appendCrlf();
+        mode = Input.COMMAND;
+        finishMessage();
+        return true;
     }
 
     /**
@@ -948,7 +870,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         int n = (int) Math.min(chunkRemaining, b.readableBytes());
         int start = b.readerIndex();
         if (chunkRefusal == null) {
-            chunkContent(b, start, n);
+            text.chunk(b, start, n, mail.body() != Body.BINARY_MIME);
         }
         b.readerIndex(start + n);
         chunkRemaining -= n;
@@ -959,33 +881,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private void chunkContent(ByteBuf b, int start, int n) {
-        if (mail.body() != Body.BINARY_MIME) {
-            boolean sawCr = dataState == DataState.CR;
-            for (int i = start; i < start + n; i++) {
-                byte c = b.getByte(i);
-                if (sawCr) {
-                    if (c != '\n') {
-                        bareNewline = true;
-                    } else {
-                        if (lineLength > MAX_TEXT_LINE) {
-                            lineTooLong = true;
-                        }
-                        lineLength = -1;
-                    }
-                } else if (c == '\n') {
-                    bareNewline = true;
-                }
-                sawCr = c == '\r';
-                if (!sawCr) {
-                    lineLength++;
-                }
-            }
-            dataState = sawCr ? DataState.CR : DataState.IN_LINE;
-        }
-        content(b, start, n);
-    }
-
     private void endOfChunk() {
         mode = Input.COMMAND;
         if (chunkRefusal != null) {
@@ -994,16 +889,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(refusal);
             return;
         }
-        if (tooLarge) {
+        if (text.tooLarge()) {
             // RFC 3030 2: a failed chunk fails the transaction; later chunks meet 503 and are dropped.
             reply(Replies.MESSAGE_TOO_LARGE);
             endTransaction();
             return;
         }
         if (chunkLast) {
-            if (dataState == DataState.CR && mail.body() != Body.BINARY_MIME) {
-                bareNewline = true; // the message ended on a CR
-            }
+            text.lastChunkEnded(mail.body() != Body.BINARY_MIME);
             finishMessage();
             return;
         }
@@ -1011,22 +904,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private String chunkReceivedText() {
-        return "Ok, " + (message.length() - headerLength) + " octets received";
+        return "Ok, " + message.length() + " octets received";
     }
 
     // ---- the end of a message ----------------------------------------------------------------
 
     private void finishMessage() {
-        Reply refusal = tooLarge ? Replies.MESSAGE_TOO_LARGE
-                : bareNewline ? Replies.BARE_NEWLINE_IN_DATA
-                : lineTooLong ? Replies.TEXT_LINE_TOO_LONG
-                : null;
-        if (refusal == null) {
-            int hops = HopCount.count(message.array(), headerLength, message.length() - headerLength);
-            if (HopCount.exceeds(hops, server.maxHopCount)) {
-                refusal = Replies.TOO_MANY_HOPS;
-            }
-        }
+        Reply refusal = text.refusal();
         if (refusal != null) {
             log.info("{}: client={} message refused: {}", id, clientAddress, refusal);
             reply(refusal);
@@ -1067,6 +951,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /**
+     * Builds the envelope and the Received field, then waits for {@link MessageMemory} to have
+     * room for the whole message as one array (the journal stores one), reading nothing
+     * meanwhile. A spilled message is read back from its spool file off the event loop.
+     */
     private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
@@ -1075,25 +964,107 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
         byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
                 annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
-        byte[] received = message.copyAfter(header);
-        // Our own users' mail only, never relayed mail: complete its header, then sign it, once,
-        // before the journal has it (a retry reads the signed bytes back).
-        byte[] bytes = clientMayRelay || authUser != null
-                ? server.dkim.sign(SubmissionHeaders.complete(received, queueId, server.fqdn, arrival), arrival) : received;
-        endTransaction();
+        endTransaction(false); // the content stays until it is one array
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
+        CompletableFuture<Long> wait = server.memory.reserve(header.length + message.length());
+        memoryWait = wait;
+        wait.whenComplete((amount, error) -> {
+            if (error != null) {
+                return; // given up: the session ended while it waited
+            }
+            try {
+                ctx.executor().execute(() -> memoryGranted(wait, envelope, header, amount));
+            } catch (RejectedExecutionException e) {
+                server.memory.release(amount);
+            }
+        });
+    }
+
+    private void memoryGranted(CompletableFuture<Long> wait, Envelope envelope, byte[] header, long reserved) {
+        if (memoryWait != wait) {
+            return; // given up in channelInactive, which gave the bytes back
+        }
+        memoryWait = null;
+        if (mode != Input.COMMITTING) {
+            server.memory.release(reserved);
+            return;
+        }
+        if (!message.spilled()) {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException e) {
+                bytes = null;
+            }
+            message.clear();
+            store(envelope, bytes, header.length, reserved);
+            return;
+        }
+        materializing = true;
+        Thread.ofVirtual().name("spool-read").start(() -> {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("{}: spool file could not be read: {}", envelope.id(), e.toString());
+                bytes = null;
+            }
+            byte[] read = bytes;
+            try {
+                ctx.executor().execute(() -> {
+                    materializing = false;
+                    if (mode != Input.COMMITTING) {
+                        message.close(); // the session ended meanwhile
+                        server.memory.release(reserved);
+                        return;
+                    }
+                    message.clear();
+                    store(envelope, read, header.length, reserved);
+                });
+            } catch (RejectedExecutionException e) {
+                server.memory.release(reserved);
+            }
+        });
+    }
+
+    /** Checks the hop count and hands the message to the spool; 250 or 452 follows in {@link #committed}. */
+    private void store(Envelope envelope, byte[] bytes, int headerLength, long reserved) {
+        Reply refusal = bytes == null ? Replies.JOURNAL_UNAVAILABLE : null;
+        if (refusal == null) {
+            int hops = HopCount.count(bytes, headerLength, bytes.length - headerLength);
+            if (HopCount.exceeds(hops, server.maxHopCount)) {
+                refusal = Replies.TOO_MANY_HOPS;
+            }
+        }
+        if (refusal != null) {
+            server.memory.release(reserved);
+            log.info("{}: client={} message refused: {}", envelope.id(), clientAddress, refusal);
+            mode = Input.COMMAND;
+            reply(refusal);
+            resumeReading();
+            return;
+        }
+        // Our own users' mail only, never relayed mail: complete its header, then sign it,
+        // once, before the journal has it (a retry reads the signed bytes back).
+        byte[] toJournal = clientMayRelay || authUser != null
+                ? server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
+                        envelope.arrival())
+                : bytes;
         CompletionStage<Void> stored;
         try {
-            stored = server.spool.accept(envelope, bytes);
+            stored = server.spool.accept(envelope, toJournal);
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
         // Always hop back through the event loop, also when the stage is already complete,
         // so that committed() never runs inside process() further up this stack.
         stored.whenComplete((ok, failure) -> {
+            // The journal has the bytes now (or never will); what keeps them in memory from
+            // here on is the queue's business, not this session's.
+            server.memory.release(reserved);
             try {
-                ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
+                ctx.executor().execute(() -> committed(envelope, toJournal.length, failure));
             } catch (RejectedExecutionException e) {
                 log.warn("{}: stored, but the session was gone before it could answer", envelope.id());
             }
@@ -1117,10 +1088,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void endTransaction() {
+        endTransaction(true);
+    }
+
+    private void endTransaction(boolean dropContent) {
         id = null;
         mail = null;
         recipients.clear();
-        message.release();
+        if (dropContent) {
+            message.clear();
+        }
         phase = heloName == null ? SmtpPhase.AWAITING_HELO : SmtpPhase.READY;
     }
 

@@ -67,7 +67,7 @@ class HealthUnderFullDiskTest {
 
         HttpResponse<String> fine = get("/health/ready");
         assertThat(fine.statusCode()).as(fine.body()).isEqualTo(200);
-        assertThat(fine.body()).contains("\"checks\":{\"listeners\":\"ok\",\"journal\":\"ok\",\"draining\":\"ok\"}");
+        assertThat(fine.body()).contains("\"checks\":{\"listeners\":\"ok\",\"journal\":\"ok\",\"draining\":\"ok\",\"fqdn\":\"ok\"}");
         assertThat(send(smtp, "before").code()).isEqualTo(250);
 
         Path ballast = mount.resolve("ballast");

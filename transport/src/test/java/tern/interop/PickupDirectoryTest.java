@@ -97,7 +97,8 @@ class PickupDirectoryTest {
         assertThat(Files.readString(bad)).isEqualTo("Subject: to nobody\n\nbody\n");
         String reason = Files.readString(Path.of(bad.toString().replaceAll("\\.bad$", ".bdr")));
         assertThat(reason).contains("Reason: pickup file broken.eml: no recipients: no x-receiver line");
-        assertThat(file).doesNotExist();
+        // removed from pickup/ only after its Badmail copy is complete
+        Eventually.await("the file gone from pickup/", Duration.ofSeconds(20), () -> !Files.exists(file));
     }
 
     @Test

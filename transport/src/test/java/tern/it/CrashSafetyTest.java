@@ -124,7 +124,10 @@ class CrashSafetyTest {
         try (SmtpConnection c = SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), settings)) {
             for (int n = 0; !stop.get(); n++) {
                 String id = session + "-" + n;
-                byte[] message = ("X-Test-Id: " + id + "\r\nSubject: crash " + id + "\r\n\r\n" + "body of " + id + "\r\n")
+                // Message-ID and Date as a mail client writes them: Tern adds neither, so the stored
+                // bytes end with exactly what was sent.
+                byte[] message = ("X-Test-Id: " + id + "\r\nSubject: crash " + id + "\r\nMessage-ID: <" + id
+                        + "@crash.test>\r\nDate: Tue, 8 Dec 2026 00:00:00 +0000\r\n\r\n" + "body of " + id + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
                 var result = c.send(Transaction.of(from, to, message));
                 if (result.dataReply() != null && result.dataReply().code() == 250) {
