@@ -170,7 +170,7 @@ public final class Parameters {
     public static final Parameter<String> SMART_HOST_AUTH_PASSWORD = add("delivery.smartHostAuth.password",
             secret(), null, "AUTH password for the smart host (never printed)");
     public static final Parameter<OutboundTls> SMART_HOST_TLS = add("delivery.smartHostTls", choice(outboundTlsWords()),
-            d -> null, "`verify` with `smartHostAuth`, else `delivery.tls`",
+            d -> null, "`verify` with `smartHostAuth` (unless the smart host is a loopback address), else `delivery.tls`",
             "TLS level for the smart host, as `delivery.tls`; the certificate must name the smart host as written."
                     + " Credentials go only over `verify`, or in the clear to a next hop written as a loopback"
                     + " address (`[127.0.0.1]:2525`); otherwise the mail is deferred (4.7.x) and they are never sent");
@@ -188,7 +188,7 @@ public final class Parameters {
     public static final Parameter<String> ROUTE_NEXT_HOP = add("routes[].nextHop", NEXT_HOP, d -> null, "",
             "where that domain's mail goes, in the smart host's syntax; overrides the smart host");
     public static final Parameter<OutboundTls> ROUTE_TLS = add("routes[].tls", choice(outboundTlsWords()), d -> null,
-            "`verify` with `auth`, else `delivery.tls`", "TLS level for this route's next hop, as `delivery.tls`");
+            "`verify` with `auth` (unless the next hop is a loopback address), else `delivery.tls`", "TLS level for this route's next hop, as `delivery.tls`");
     public static final Parameter<String> ROUTE_AUTH_USERNAME = add("routes[].auth.username", string(), d -> null, "",
             "AUTH user name for this route's next hop only (the smart host's credentials never go to a route)");
     public static final Parameter<String> ROUTE_AUTH_PASSWORD = add("routes[].auth.password", secret(), d -> null, "",

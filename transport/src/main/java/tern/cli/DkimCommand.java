@@ -61,7 +61,7 @@ final class DkimCommand implements Command {
         if (!algorithm.equals("rsa") && !algorithm.equals("ed25519")) {
             throw new UsageException("--algorithm is rsa or ed25519");
         }
-        Path out = Path.of(a.option("--out").orElse("dkim-" + selector + "." + domain + ".pem"));
+        Path out = terminal.workingDir().resolve(a.option("--out").orElse("dkim-" + selector + "." + domain + ".pem"));
         KeyPair pair = generate(algorithm);
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())

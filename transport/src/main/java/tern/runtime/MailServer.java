@@ -89,6 +89,7 @@ public final class MailServer implements AutoCloseable {
     private final LiveSettings consoleSettings;
 
     private MailServer(TernConfig config, InstantSource clock) throws IOException {
+        readKeyFiles(config);
         this.config = config;
         this.current = config;
         this.clock = clock;
@@ -257,6 +258,15 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the trust anchors and the DKIM keys once before anything starts, so that a bad file
+     * stops start-up (or a reload) with the key that names it, not halfway through.
+     */
+    private static void readKeyFiles(TernConfig config) {
+        TlsPolicy.from(config);
+        tern.dkim.DkimKeyFiles.signer(config.dkim());
+    }
+
     private void sampleQueueSize() {
         var gauges = runner.gauges();
         queueSizes.record(clock.instant(), gauges.messages(), gauges.pendingRecipients() + gauges.deferredRecipients());
@@ -289,6 +299,7 @@ public final class MailServer implements AutoCloseable {
         TernConfig next;
         try {
             next = source.get();
+            readKeyFiles(next);
         } catch (tern.config.ConfigException e) {
             log.error("reload refused, the old configuration stays in force: {}", e.getMessage());
             return e.getMessage();

@@ -37,9 +37,14 @@ public final class TlsPolicy {
      * @param tls    null = {@code verify} when {@code auth} is set, else {@code delivery.tls}
      * @param auth   credentials for this route's next hop; null or NONE for none
      */
-    public record RouteTrust(String domain, OutboundTls tls, SmartHostAuth auth) {
+    public record RouteTrust(String domain, OutboundTls tls, SmartHostAuth auth, NextHop hop) {
         public RouteTrust {
             auth = auth == null ? SmartHostAuth.NONE : auth;
+        }
+
+        /** Without the next hop: the default level does not look at how it was written. */
+        public RouteTrust(String domain, OutboundTls tls, SmartHostAuth auth) {
+            this(domain, tls, auth, null);
         }
     }
 
@@ -53,11 +58,17 @@ public final class TlsPolicy {
      * @param trustAnchors  {@code delivery.trustAnchors}, read; empty = the JDK's CAs only
      */
     public record Levels(OutboundTls mx, OutboundTls smartHost, SmartHostAuth smartHostAuth, List<RouteTrust> routes,
-                         List<X509Certificate> trustAnchors) {
+                         List<X509Certificate> trustAnchors, NextHop smartHostHop) {
         public Levels {
             smartHostAuth = smartHostAuth == null ? SmartHostAuth.NONE : smartHostAuth;
             routes = List.copyOf(routes);
             trustAnchors = List.copyOf(trustAnchors);
+        }
+
+        /** Without the smart host's next hop: the default level does not look at how it was written. */
+        public Levels(OutboundTls mx, OutboundTls smartHost, SmartHostAuth smartHostAuth, List<RouteTrust> routes,
+                      List<X509Certificate> trustAnchors) {
+            this(mx, smartHost, smartHostAuth, routes, trustAnchors, null);
         }
     }
 
@@ -77,12 +88,12 @@ public final class TlsPolicy {
         ClientSettings base = new ClientSettings(fqdn, timeout, levels.mx(), null, SmartHostAuth.NONE, false, "MX");
         ClientSettings mx = level(base, levels.mx(), encrypt, verify);
         ClientSettings smartHost = level(base.withAuth(levels.smartHostAuth()).withRole("smart host"),
-                effective(levels.smartHost(), levels.smartHostAuth(), levels.mx()), encrypt, verify);
+                effective(levels.smartHost(), levels.smartHostAuth(), levels.mx(), levels.smartHostHop()), encrypt, verify);
         Map<String, ClientSettings> routes = new HashMap<>();
         for (RouteTrust r : levels.routes()) {
             String domain = normalize(r.domain());
             routes.put(domain, level(base.withAuth(r.auth()).withRole("route " + domain),
-                    effective(r.tls(), r.auth(), levels.mx()), encrypt, verify));
+                    effective(r.tls(), r.auth(), levels.mx(), r.hop()), encrypt, verify));
         }
         return new TlsPolicy(mx, smartHost, Map.copyOf(routes));
     }
@@ -104,11 +115,20 @@ public final class TlsPolicy {
                         "a PEM file of CA certificates: " + e.getMessage());
             }
         }
+        int port = d.port();
         List<RouteTrust> routes = config.routes().stream()
                 .filter(r -> r.tls() != null || r.auth().isSet())
-                .map(r -> new RouteTrust(r.domain(), r.tls(), r.auth())).toList();
+                .map(r -> new RouteTrust(r.domain(), r.tls(), r.auth(), hop(r.nextHop(), port))).toList();
         return of(config.server().fqdn(), d.connections().timeout(),
-                new Levels(d.tls(), d.smartHostTls(), d.smartHostAuth(), routes, anchors));
+                new Levels(d.tls(), d.smartHostTls(), d.smartHostAuth(), routes, anchors, hop(d.smartHost(), port)));
+    }
+
+    private static NextHop hop(String written, int port) {
+        try {
+            return written == null ? null : NextHop.parse(written, port);
+        } catch (IllegalArgumentException e) {
+            return null; // the router names the key of a bad next hop
+        }
     }
 
     /**
@@ -119,12 +139,15 @@ public final class TlsPolicy {
         return new TlsPolicy(mx.withAuth(SmartHostAuth.NONE), smartHost, Map.of());
     }
 
-    /** The default rule: credentials want {@code verify}; otherwise the MX level. */
-    static OutboundTls effective(OutboundTls written, SmartHostAuth auth, OutboundTls mx) {
+    /** The default rule: credentials want {@code verify} (but see below); otherwise the MX level. */
+    static OutboundTls effective(OutboundTls written, SmartHostAuth auth, OutboundTls mx, NextHop hop) {
         if (written != null) {
             return written;
         }
-        return auth != null && auth.isSet() ? OutboundTls.VERIFY : mx;
+        // Credentials want verify, unless the hop is written as a loopback address: there they
+        // may go in the clear anyway, and a certificate naming 127.0.0.1 is rarely at hand.
+        boolean loopback = hop != null && isLoopbackLiteral(hop);
+        return auth != null && auth.isSet() && !loopback ? OutboundTls.VERIFY : mx;
     }
 
     private static ClientSettings level(ClientSettings base, OutboundTls level, SSLContext encrypt, SSLContext verify) {

@@ -22,9 +22,13 @@ class CertificateNamesTest {
     @Test
     void credentialsRaiseTheDefaultLevelToVerifyAndAWrittenLevelWins() {
         var auth = new SmartHostAuth("u", "p");
-        assertThat(TlsPolicy.effective(null, auth, OutboundTls.OPPORTUNISTIC)).isEqualTo(OutboundTls.VERIFY);
-        assertThat(TlsPolicy.effective(null, SmartHostAuth.NONE, OutboundTls.REQUIRED)).isEqualTo(OutboundTls.REQUIRED);
-        assertThat(TlsPolicy.effective(OutboundTls.REQUIRED, auth, OutboundTls.OFF)).isEqualTo(OutboundTls.REQUIRED);
+        NextHop named = NextHop.parse("[smarthost.test]:587", 25);
+        NextHop loopback = NextHop.parse("[127.0.0.1]:2525", 25);
+        assertThat(TlsPolicy.effective(null, auth, OutboundTls.OPPORTUNISTIC, named)).isEqualTo(OutboundTls.VERIFY);
+        assertThat(TlsPolicy.effective(null, SmartHostAuth.NONE, OutboundTls.REQUIRED, named)).isEqualTo(OutboundTls.REQUIRED);
+        assertThat(TlsPolicy.effective(OutboundTls.REQUIRED, auth, OutboundTls.OFF, named)).isEqualTo(OutboundTls.REQUIRED);
+        // Written as a loopback address, credentials may go in the clear: the default stays delivery.tls.
+        assertThat(TlsPolicy.effective(null, auth, OutboundTls.OPPORTUNISTIC, loopback)).isEqualTo(OutboundTls.OPPORTUNISTIC);
     }
 
     @Test
