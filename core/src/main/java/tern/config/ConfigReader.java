@@ -160,7 +160,9 @@ public final class ConfigReader {
                 s.get(DELIVERY_TLS, d),
                 auth(s.section("smartHostAuth"), SMART_HOST_AUTH_USERNAME, SMART_HOST_AUTH_PASSWORD, d),
                 s.get(SMART_HOST_TLS, d),
-                existingFile(s, TRUST_ANCHORS, d));
+                existingFile(s, TRUST_ANCHORS, d),
+                s.get(MTA_STS, d),
+                s.get(DANE, d));
     }
 
     private SmartHostAuth auth(ConfigSection s, Parameter<String> user, Parameter<String> secret, Defaults d) {
@@ -218,7 +220,7 @@ public final class ConfigReader {
     }
 
     private Dns dns(ConfigSection s, Defaults d) {
-        return new Dns(s.get(DNS_SERVERS, d), s.get(DNS_TIMEOUT, d));
+        return new Dns(s.get(DNS_SERVERS, d), s.get(DNS_TIMEOUT, d), s.get(DNS_TRUST_ANCHOR, d));
     }
 
     private Journal journal(ConfigSection s, Defaults d) {

@@ -176,6 +176,10 @@ public final class Parameters {
                     + " address (`[127.0.0.1]:2525`); otherwise the mail is deferred (4.7.x) and they are never sent");
     public static final Parameter<Path> TRUST_ANCHORS = add("delivery.trustAnchors", path(), null,
             "PEM file of CA certificates trusted for `verify` besides the JDK's (a private CA)");
+    public static final Parameter<Boolean> MTA_STS = add("delivery.mtaSts", bool(), true,
+            "honour recipient domains' MTA-STS policies (RFC 8461): `enforce` = only the MX hosts named, verified TLS");
+    public static final Parameter<Boolean> DANE = add("delivery.dane", bool(), true,
+            "honour DNSSEC-signed TLSA records of MX hosts (RFC 7672): TLS that must match them");
 
     // --- routes (a list of mappings) ---------------------------------------------------------
     public static final Parameter<String> ROUTE_DOMAIN = add("routes[].domain",
@@ -208,6 +212,8 @@ public final class Parameters {
             d -> List.of(), "`[]` = the system resolver", "DNS servers as `host` or `host:port`");
     public static final Parameter<Duration> DNS_TIMEOUT = add("dns.timeout", duration(), Duration.ofSeconds(5),
             "timeout of one DNS query");
+    public static final Parameter<Path> DNS_TRUST_ANCHOR = add("dns.trustAnchor", path(), null,
+            "DNSSEC trust anchors for DANE: a file of DS or DNSKEY records (zone-file lines); none = the IANA root's");
     public static final Parameter<Sync> JOURNAL_SYNC = add("journal.sync",
             choice(orderedMap("batch", Sync.BATCH, "none", Sync.NONE)), Sync.BATCH,
             "`batch`: msync (group commit) before every 250; `none`: leave it to the OS");
@@ -216,8 +222,8 @@ public final class Parameters {
     public static final Parameter<String> ADMIN_LISTEN = add("admin.listen",
             text(s -> s.isBlank() || listener(s) != null,
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
-            "127.0.0.1:8025",
-            "`/metrics` (Prometheus), `/health/live`, `/health/ready` and the actions that need `admin.token`; `\"\"` = off");
+            "127.0.0.1:8025", "`/metrics` (Prometheus), `/health/live`, `/health/ready`, the actions that need"
+                    + " `admin.token`, and the web console; `\"\"` = off");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 

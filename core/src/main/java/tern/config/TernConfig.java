@@ -198,15 +198,17 @@ public record TernConfig(
             OutboundTls tls,
             SmartHostAuth smartHostAuth,
             OutboundTls smartHostTls,
-            Path trustAnchors) {
+            Path trustAnchors,
+            boolean mtaSts,
+            boolean dane) {
 
-        /** Without a smart host TLS level of its own (the default rule) and without trust anchors. */
+        /** Without a smart host TLS level of its own (the default rule), without trust anchors, MTA-STS and DANE on. */
         public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
                         int maxHopCount, String masqueradeDomain, String smartHost,
                         boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
                         OutboundTls tls, SmartHostAuth smartHostAuth) {
             this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
-                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null);
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null, true, true);
         }
 
         public static Delivery defaults() {
@@ -281,9 +283,14 @@ public record TernConfig(
     }
 
     /** @param servers DNS servers as host or host:port; empty = the system resolver */
-    public record Dns(List<String> servers, Duration timeout) {
+    /** @param trustAnchor DNSSEC trust anchors (DS or DNSKEY records) for DANE; null = the IANA root's */
+    public record Dns(List<String> servers, Duration timeout, java.nio.file.Path trustAnchor) {
         public Dns {
             servers = List.copyOf(servers);
+        }
+
+        public Dns(List<String> servers, Duration timeout) {
+            this(servers, timeout, null);
         }
 
         public static Dns defaults() {

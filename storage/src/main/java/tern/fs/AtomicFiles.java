@@ -7,7 +7,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The one way Tern writes a file that must appear whole or not at all: write a temporary
@@ -23,8 +28,20 @@ public final class AtomicFiles {
 
     /** Writes {@code parts} in order to {@code temporary}, then renames it to {@code target}. */
     public static void write(Path temporary, Path target, byte[]... parts) throws IOException {
-        try (FileChannel ch = FileChannel.open(temporary,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        write(temporary, target, null, parts);
+    }
+
+    /**
+     * As {@link #write(Path, Path, byte[]...)}, the new file created with {@code mode} from its
+     * first byte (a file that replaces one only its owner could read must not pass through the
+     * umask's mode); null: the umask decides.
+     */
+    public static void write(Path temporary, Path target, Set<PosixFilePermission> mode, byte[]... parts)
+            throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileAttribute<?>[] attributes = mode == null ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)};
+        try (FileChannel ch = FileChannel.open(temporary, options, attributes)) {
             for (byte[] part : parts) {
                 ByteBuffer buf = ByteBuffer.wrap(part);
                 while (buf.hasRemaining()) {

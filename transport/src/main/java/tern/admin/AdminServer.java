@@ -36,8 +36,9 @@ import tern.metrics.TernMetrics;
 /**
  * The admin listener ({@code admin.listen}): {@code GET /metrics} for Prometheus,
  * {@code GET /health/live} and {@code GET /health/ready} (with {@code /health} the same as
- * ready) for probes, and the POST actions the running server registers with {@link #route}
- * (e.g. {@code POST /queue/retry?id=...}).
+ * ready) for probes, the POST actions the running server registers with {@link #route}
+ * (e.g. {@code POST /queue/retry?id=...}), and every other path for the web console's
+ * {@link #pages}.
  *
  * <p><b>Who may act.</b> Every action changes something, so every one is a POST (a GET never
  * has a side effect) and needs {@code Authorization: Bearer <token>} with the
@@ -46,6 +47,8 @@ import tern.metrics.TernMetrics;
  * cross-origin request: no Authorization header, and a body typed as a form or plain text.
  * Such bodies are refused with 415 before anything is read from them, and parameters come
  * from the query string only, so a form can neither authenticate nor smuggle parameters.
+ * The console's own paths are another matter: their forms are meant for a browser, and the
+ * console accepts a form post only with its session cookie and that session's CSRF token.
  *
  * <p>It runs on its own single event loop, and every handler runs on a virtual thread:
  * a slow scrape, health check or queue action never holds an SMTP event loop, and
@@ -58,6 +61,12 @@ public final class AdminServer implements AutoCloseable {
     private static final String HEALTH = "/health";
     private static final String LIVE = "/health/live";
     private static final String READY = "/health/ready";
+    private static final String URL_ENCODED = "application/x-www-form-urlencoded";
+    /** Console forms are a few fields; anything larger is not one of ours. */
+    private static final int MAX_FORM_BYTES = 64 * 1024;
+    /** The request headers a console page may read (names in lower case). */
+    private static final List<String> PAGE_HEADERS = List.of(
+            "authorization", "cookie", "content-type", "sec-fetch-site", "origin", "host");
     /** The body types a browser may POST cross-origin without asking first (the CORS "simple" ones). */
     private static final List<String> FORM_TYPES = List.of(
             "application/x-www-form-urlencoded", "multipart/form-data", "text/plain");
@@ -66,6 +75,7 @@ public final class AdminServer implements AutoCloseable {
     private final Supplier<Health> health;
     private final AdminToken token;
     private final Map<String, Function<Map<String, String>, AdminResponse>> actions = new ConcurrentHashMap<>();
+    private volatile Function<AdminRequest, AdminResponse> pages;
 
     private ExecutorService handlers;
     private Scheduler handlerScheduler;
@@ -105,6 +115,15 @@ public final class AdminServer implements AutoCloseable {
         if (actions.putIfAbsent(path, action) != null) {
             throw new IllegalArgumentException("admin route already taken: " + path);
         }
+        return this;
+    }
+
+    /**
+     * Serves every other path (GET, and POST to paths that are not {@link #route actions}) with
+     * {@code console}: the web console's pages and its form posts. Without it such paths are 404.
+     */
+    public AdminServer pages(Function<AdminRequest, AdminResponse> console) {
+        this.pages = Objects.requireNonNull(console, "console");
         return this;
     }
 
@@ -194,7 +213,14 @@ public final class AdminServer implements AutoCloseable {
         }
         Function<Map<String, String>, AdminResponse> action = actions.get(path);
         if (action == null) {
-            return send(response, Mono.just(AdminResponse.notFound("no such admin path: " + path)), Map.of());
+            Function<AdminRequest, AdminResponse> console = pages;
+            if (console == null) {
+                return send(response, Mono.just(AdminResponse.notFound("no such admin path: " + path)), Map.of());
+            }
+            if (!get && !post) {
+                return send(response, methodNotAllowed("GET or POST"), Map.of("Allow", "GET, POST"));
+            }
+            return send(response, page(console, request, uri, post), Map.of());
         }
         if (!post) {
             return send(response, methodNotAllowed("POST"), Map.of("Allow", "POST"));
@@ -219,6 +245,56 @@ public final class AdminServer implements AutoCloseable {
         Mono<AdminResponse> answer = request.receive().then()
                 .then(offload(() -> act(action, params)));
         return send(response, answer, Map.of());
+    }
+
+    /**
+     * A console page: the request, with a POST's form fields, goes to the pages handler on a
+     * virtual thread. Whether a form post may act is the console's decision (session and CSRF
+     * token); here a body is only read, up to {@link #MAX_FORM_BYTES}.
+     */
+    private Mono<AdminResponse> page(Function<AdminRequest, AdminResponse> console, HttpServerRequest request,
+                                     QueryStringDecoder uri, boolean post) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : PAGE_HEADERS) {
+            String value = request.requestHeaders().get(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        Map<String, String> query = parameters(uri);
+        if (!post) {
+            return offload(() -> render(console, new AdminRequest("GET", uri.path(), query, Map.of(), headers)));
+        }
+        String type = headers.getOrDefault("content-type", "").strip().toLowerCase(java.util.Locale.ROOT);
+        boolean urlEncoded = type.equals(URL_ENCODED) || type.startsWith(URL_ENCODED + ";");
+        return request.receive().asByteArray()
+                .reduce(new java.io.ByteArrayOutputStream(), (body, chunk) -> {
+                    if (body.size() + chunk.length > MAX_FORM_BYTES) {
+                        throw new IllegalStateException("form too large");
+                    }
+                    body.writeBytes(chunk);
+                    return body;
+                })
+                .defaultIfEmpty(new java.io.ByteArrayOutputStream())
+                .flatMap(body -> {
+                    Map<String, String> form = new LinkedHashMap<>();
+                    if (urlEncoded) {
+                        firstValues(new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+                                false).parameters(), form);
+                    }
+                    return offload(() -> render(console, new AdminRequest("POST", uri.path(), query, form, headers)));
+                })
+                .onErrorResume(IllegalStateException.class,
+                        e -> Mono.just(AdminResponse.text(413, "the form is larger than " + MAX_FORM_BYTES + " bytes")));
+    }
+
+    private static AdminResponse render(Function<AdminRequest, AdminResponse> console, AdminRequest request) {
+        try {
+            return Objects.requireNonNull(console.apply(request), "console page answered null");
+        } catch (RuntimeException e) {
+            log.warn("admin console: {} {} failed", request.method(), request.path(), e);
+            return AdminResponse.text(500, "the page failed; the server log has the details");
+        }
     }
 
     private static boolean isFormType(String contentType) {
@@ -299,6 +375,7 @@ public final class AdminServer implements AutoCloseable {
                             .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
                     headers.forEach(response::header);
+                    a.headers().forEach(response::header);
                     return response.sendByteArray(Mono.just(body)).then();
                 });
     }

@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import tern.configfile.ConfigLoader;
+import tern.configfile.SettingsFile;
 import tern.runtime.MailServer;
 import java.util.Set;
 import tern.config.TernConfig;
@@ -64,6 +66,9 @@ final class ServeCommand implements Command {
         }
         // A reload rereads the file chosen at start, even if another one has appeared since.
         server.reloadFrom(() -> terminal.config(source));
+        // The console's settings page writes to the same file (and is read-only without one).
+        source.file().ifPresent(f -> server.settingsFile(new SettingsFile(terminal.workingDir().resolve(f),
+                new ConfigLoader(terminal.workingDir(), terminal.hostName()))));
         Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("reload").start(server::reload));
         try {
             stopped.await();

@@ -272,6 +272,52 @@ public final class TernMetrics implements AutoCloseable {
         commitLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Totals since start, for the console's overview. */
+    public record Totals(long accepted, long delivered, long deferred, long failed, long badmailed) {
+    }
+
+    /** One bar of the delivery latency histogram: deliveries that took longer than the bar before, up to {@code upTo}. */
+    public record LatencyBucket(Duration upTo, long count) {
+        /** The last bar: longer than every bound ({@code upTo} is null). */
+        public boolean overflow() {
+            return upTo == null;
+        }
+    }
+
+    public Totals totals() {
+        return new Totals((long) messagesAccepted.count(), (long) recipientsDelivered.count(),
+                (long) recipientsDeferred.count(), (long) recipientsFailed.count(), (long) messagesBadmailed.count());
+    }
+
+    /**
+     * The delivery latency histogram as bars: each bucket's own count (the scrape's buckets are
+     * cumulative), then the deliveries beyond the last bound.
+     */
+    public java.util.List<LatencyBucket> deliveryLatencyBuckets() {
+        var snapshot = deliveryLatency.takeSnapshot();
+        var counts = snapshot.histogramCounts();
+        java.util.List<LatencyBucket> bars = new java.util.ArrayList<>(counts.length + 1);
+        double below = 0;
+        for (var bucket : counts) {
+            double cumulative = bucket.count();
+            bars.add(new LatencyBucket(Duration.ofNanos((long) bucket.bucket(TimeUnit.NANOSECONDS)),
+                    Math.round(cumulative - below)));
+            below = cumulative;
+        }
+        bars.add(new LatencyBucket(null, Math.max(0, snapshot.count() - Math.round(below))));
+        return bars;
+    }
+
+    /** Connections to next hops open now. */
+    public int outboundConnections() {
+        return outboundConnections.get();
+    }
+
+    /** What the queue last published about its size (safe from any thread). */
+    public QueueGauges queueGauges() {
+        return queue;
+    }
+
     /** Every meter in the Prometheus text format 0.0.4. */
     public String scrape() {
         return registry.scrape(CONTENT_TYPE);

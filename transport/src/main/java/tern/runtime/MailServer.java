@@ -22,6 +22,11 @@ import tern.admin.AdminToken;
 import tern.admin.Health;
 import tern.admin.Readiness;
 import tern.admin.ReadinessCheck;
+import tern.admin.console.Console;
+import tern.admin.console.ConsoleSessions;
+import tern.admin.console.QueueSizeHistory;
+import tern.admin.console.ServerFacts;
+import tern.configfile.SettingsFile;
 import tern.badmail.Badmail;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
@@ -66,6 +71,7 @@ public final class MailServer implements AutoCloseable {
     private final TernMetrics metrics;
     private final QueueRunner runner;
     private final MailDns dns;
+    private tern.tls.MxAuthentication mxAuthentication;
     private final ConnectionCache connections;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -79,6 +85,8 @@ public final class MailServer implements AutoCloseable {
     private volatile boolean draining;
     private volatile TernConfig current;
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
+    private final QueueSizeHistory queueSizes = QueueSizeHistory.lastHour();
+    private final LiveSettings consoleSettings;
 
     private MailServer(TernConfig config, InstantSource clock) throws IOException {
         this.config = config;
@@ -137,6 +145,15 @@ public final class MailServer implements AutoCloseable {
         runner.start();
         metrics.watchQueue(runner.gauges());
 
+        // Built before SMTP opens, so that the admin listener binds right after it.
+        this.admin = new AdminServer(metrics, this::health, token);
+        this.consoleSettings = new LiveSettings(
+                () -> tern.config.ConfigReader.read(Map.of(), null, current.server().fqdn()).settings(), this::reload);
+        var sources = new Console.Sources(new ServerFacts(() -> current.server().fqdn(), started, metrics, queueSizes),
+                new RunnerQueueView(runner, clock), new JournalHistory(journal), consoleSettings);
+        admin.pages(new Console(token, AdminToken.file(dataDir).toString(), ConsoleSessions.withDefaults(clock), clock,
+                sources));
+
         var spool = new JournalSpool(events, bodies, runner, metrics);
         try {
             this.smtp = SmtpServer.start(config, spool, ids, clock, dns);
@@ -172,7 +189,6 @@ public final class MailServer implements AutoCloseable {
                 .add(ReadinessCheck.of("draining", () -> draining
                         ? ReadinessCheck.Verdict.notReady("shutting down: finishing the sessions under way")
                         : ReadinessCheck.Verdict.ready()));
-        this.admin = new AdminServer(metrics, this::health, token);
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/reload", params -> {
@@ -184,6 +200,7 @@ public final class MailServer implements AutoCloseable {
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("housekeeping").daemon(true).factory());
         housekeeping.scheduleWithFixedDelay(connections::evictExpired, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(this::sampleQueueSize, 0, 1, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> retain(bodies), 1, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
         log.info("tern {} listening on {}{}", config.server().fqdn(), smtp.boundAddresses(),
                 admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
@@ -200,8 +217,10 @@ public final class MailServer implements AutoCloseable {
     }
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
+        // MTA-STS policy hosts are checked against the JDK's CAs only until trust anchors are configurable.
+        this.mxAuthentication = tern.tls.MxAuthentication.forServing(config, dns, List.of(), clock);
         var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
-                Masquerade.of(config), metrics);
+                Masquerade.of(config), metrics).authenticating(mxAuthentication);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
@@ -238,6 +257,19 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    private void sampleQueueSize() {
+        var gauges = runner.gauges();
+        queueSizes.record(clock.instant(), gauges.messages(), gauges.pendingRecipients() + gauges.deferredRecipients());
+    }
+
+    /**
+     * The file the server runs with, for the console's settings page to show and change; without
+     * one the page is read-only.
+     */
+    public void settingsFile(SettingsFile file) {
+        consoleSettings.use(file);
+    }
+
     /** Where {@link #reload} reads the configuration again: the file given to {@code serve}. */
     public void reloadFrom(java.util.function.Supplier<TernConfig> source) {
         this.reloadSource = source;
@@ -264,6 +296,7 @@ public final class MailServer implements AutoCloseable {
         runner.reconfigure(settings(next, clock));
         smtp.reconfigure(next);
         current = next;
+        consoleSettings.reloaded();
         log.info("configuration reloaded: {} routes, smart host {}", next.routes().size(),
                 next.delivery().smartHost() == null ? "none" : next.delivery().smartHost());
         return null;
@@ -346,6 +379,7 @@ public final class MailServer implements AutoCloseable {
         admin.stop();
         housekeeping.shutdownNow();
         connections.close();
+        mxAuthentication.close();
         dns.close();
         journal.close();
         metrics.close();

@@ -10,7 +10,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ByteProcessor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,13 +55,10 @@ import tern.smtp.Verb;
  * reading ({@code autoRead} off) and leaves any pipelined input in its buffer, and picks up
  * where it stopped once the 250 (or 452) is written. Nothing here blocks the loop.
  *
- * <p>Line endings. Commands and message text end with CRLF and nothing else. A bare CR or
- * LF never ends a line, so it can never end the data either: only CRLF "." CRLF does.
- * A command line carrying one is refused with 500 5.5.2. A message carrying one is read to
- * its real end and then refused with 554 5.6.0, never stored: normalising bare LF to CRLF
- * (as some servers do) would hand a different message onward than the one a downstream
- * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
- * also what Postfix's {@code smtpd_forbid_bare_newline} does.
+ * <p>Line endings. Commands end with CRLF and nothing else; a command line carrying a bare CR
+ * or LF is refused with 500 5.5.2. The message text is framed by {@link MessageText} (which
+ * says why bare line ends are refused, not repaired) into a {@link MessageContent} (which
+ * bounds the heap it takes and spills to disk).
  *
  * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated
  * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
@@ -88,8 +84,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      * would let a client that never sends CRLF keep the session reading for ever.
      */
     static final int MAX_COMMAND_LINE = 2048;
-    /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
-    static final int MAX_TEXT_LINE = 998;
     /** The pipeline name of the TLS handler, in front of every other. */
     static final String TLS_HANDLER = "tern.tls";
     /** RFC 1035 2.3.4: a domain name is at most 255 octets; an EHLO argument no longer. */
@@ -107,12 +101,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         CLOSED
     }
 
-    /** Where DATA stands within a line: enough to find CRLF "." CRLF across reads. */
-    private enum DataState { LINE_START, IN_LINE, CR, DOT, DOT_CR }
 
     private final InboundContext server;
     private final ListenerKind kind;
     private final MessageContent message;
+    private final MessageText text;
     private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
 
     private ChannelHandlerContext ctx;
@@ -147,12 +140,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Long> memoryWait;
     /** A spilled message is being read back off the loop: its content is not ours to clear. */
     private boolean materializing;
-    private boolean tooLarge;
-    private boolean bareNewline;
-    private boolean lineTooLong;
 
-    private DataState dataState;
-    private int lineLength;
 
     private long chunkRemaining;
     private boolean chunkLast;
@@ -167,6 +155,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.kind = kind;
         this.tls = kind.implicitTls;
         this.message = new MessageContent(server.memory, server.spoolDirectory);
+        this.text = new MessageText(message, server.maxMessageSize);
     }
 
     // ---- channel events ------------------------------------------------------------------
@@ -793,8 +782,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.BINARYMIME_NEEDS_BDAT); // RFC 3030 3
             return;
         }
-        startMessage();
-        dataState = DataState.LINE_START;
+        startMessage(true);
         mode = Input.DATA;
         reply(Replies.START_MAIL_INPUT);
     }
@@ -806,7 +794,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (phase == SmtpPhase.RCPT_GIVEN) {
-            startMessage();
+            startMessage(false);
             phase = SmtpPhase.CHUNKING;
         }
         chunkRemaining = size;
@@ -857,106 +845,20 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     // ---- message content -----------------------------------------------------------------
 
-    private void startMessage() {
+    private void startMessage(boolean dotStuffed) {
         arrival = server.clock.instant();
         message.begin(id);
         // The Received header is written at the end, once the reverse-DNS verdict is in.
-        dataState = DataState.IN_LINE;
-        tooLarge = false;
-        bareNewline = false;
-        lineTooLong = false;
-        lineLength = 0;
+        text.start(dotStuffed);
     }
 
-    /** Consumes DATA bytes up to and including CRLF "." CRLF, unstuffing dots. */
     private boolean readData() {
-        ByteBuf b = input;
-        int i = b.readerIndex();
-        int end = b.writerIndex();
-        while (i < end) {
-            switch (dataState) {
-                case LINE_START -> {
-                    lineLength = 0;
-                    if (b.getByte(i) == '.') {
-                        dataState = DataState.DOT;
-                        lineLength = 1;
-                        i++;
-                    } else {
-                        dataState = DataState.IN_LINE;
-                    }
-                }
-                case IN_LINE -> {
-                    int stop = b.forEachByte(i, end - i, ByteProcessor.FIND_CRLF);
-                    int runEnd = stop < 0 ? end : stop;
-                    content(b, i, runEnd - i);
-                    lineLength += runEnd - i;
-                    i = runEnd;
-                    if (stop >= 0) {
-                        if (b.getByte(stop) == '\r') {
-                            dataState = DataState.CR;
-                        } else {
-                            bareNewline = true; // a bare LF: not a line end, and the message is refused
-                        }
-                        i++;
-                    }
-                }
-                case CR -> {
-                    if (b.getByte(i) == '\n') {
-                        endOfLine();
-                        dataState = DataState.LINE_START;
-                        i++;
-                    } else {
-                        bareNewline = true; // a bare CR
-                        dataState = DataState.IN_LINE;
-                    }
-                }
-                case DOT -> {
-                    if (b.getByte(i) == '\r') {
-                        dataState = DataState.DOT_CR;
-                        i++;
-                    } else {
-                        dataState = DataState.IN_LINE; // RFC 5321 4.5.2: drop the first of a line's dots
-                    }
-                }
-                case DOT_CR -> {
-                    if (b.getByte(i) == '\n') {
-                        b.readerIndex(i + 1);
-                        mode = Input.COMMAND;
-                        finishMessage();
-                        return true;
-                    }
-                    bareNewline = true;
-                    dataState = DataState.IN_LINE;
-                }
-            }
+        if (!text.readData(input)) {
+            return false;
         }
-        b.readerIndex(end);
-        return false;
-    }
-
-    private void content(ByteBuf b, int index, int count) {
-        if (count == 0 || tooLarge || bareNewline || lineTooLong) {
-            return; // once refused, keep reading to the end but store nothing
-        }
-        if (message.length() + count > server.maxMessageSize) {
-            tooLarge = true;
-            return;
-        }
-        message.append(b, index, count);
-    }
-
-    private void endOfLine() {
-        if (lineLength > MAX_TEXT_LINE) {
-            lineTooLong = true;
-        }
-        if (tooLarge || bareNewline || lineTooLong) {
-            return;
-        }
-        if (message.length() + 2 > server.maxMessageSize) {
-            tooLarge = true;
-            return;
-        }
-        message.appendCrlf();
+        mode = Input.COMMAND;
+        finishMessage();
+        return true;
     }
 
     /**
@@ -968,7 +870,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         int n = (int) Math.min(chunkRemaining, b.readableBytes());
         int start = b.readerIndex();
         if (chunkRefusal == null) {
-            chunkContent(b, start, n);
+            text.chunk(b, start, n, mail.body() != Body.BINARY_MIME);
         }
         b.readerIndex(start + n);
         chunkRemaining -= n;
@@ -979,33 +881,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private void chunkContent(ByteBuf b, int start, int n) {
-        if (mail.body() != Body.BINARY_MIME) {
-            boolean sawCr = dataState == DataState.CR;
-            for (int i = start; i < start + n; i++) {
-                byte c = b.getByte(i);
-                if (sawCr) {
-                    if (c != '\n') {
-                        bareNewline = true;
-                    } else {
-                        if (lineLength > MAX_TEXT_LINE) {
-                            lineTooLong = true;
-                        }
-                        lineLength = -1;
-                    }
-                } else if (c == '\n') {
-                    bareNewline = true;
-                }
-                sawCr = c == '\r';
-                if (!sawCr) {
-                    lineLength++;
-                }
-            }
-            dataState = sawCr ? DataState.CR : DataState.IN_LINE;
-        }
-        content(b, start, n);
-    }
-
     private void endOfChunk() {
         mode = Input.COMMAND;
         if (chunkRefusal != null) {
@@ -1014,16 +889,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(refusal);
             return;
         }
-        if (tooLarge) {
+        if (text.tooLarge()) {
             // RFC 3030 2: a failed chunk fails the transaction; later chunks meet 503 and are dropped.
             reply(Replies.MESSAGE_TOO_LARGE);
             endTransaction();
             return;
         }
         if (chunkLast) {
-            if (dataState == DataState.CR && mail.body() != Body.BINARY_MIME) {
-                bareNewline = true; // the message ended on a CR
-            }
+            text.lastChunkEnded(mail.body() != Body.BINARY_MIME);
             finishMessage();
             return;
         }
@@ -1037,11 +910,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     // ---- the end of a message ----------------------------------------------------------------
 
     private void finishMessage() {
-        Reply refusal = tooLarge ? Replies.MESSAGE_TOO_LARGE
-                : bareNewline ? Replies.BARE_NEWLINE_IN_DATA
-                : lineTooLong ? Replies.TEXT_LINE_TOO_LONG
-                : message.failed() ? Replies.JOURNAL_UNAVAILABLE
-                : null;
+        Reply refusal = text.refusal();
         if (refusal != null) {
             log.info("{}: client={} message refused: {}", id, clientAddress, refusal);
             reply(refusal);
@@ -1176,15 +1045,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             resumeReading();
             return;
         }
-        if (clientMayRelay || authUser != null) {
-            // Our own users' mail only, never relayed mail: complete its header, then sign it,
-            // once, before the journal has it (a retry reads the signed bytes back).
-            bytes = server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
-                    envelope.arrival());
-        }
+        // Our own users' mail only, never relayed mail: complete its header, then sign it,
+        // once, before the journal has it (a retry reads the signed bytes back).
+        byte[] toJournal = clientMayRelay || authUser != null
+                ? server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
+                        envelope.arrival())
+                : bytes;
         CompletionStage<Void> stored;
         try {
-            stored = server.spool.accept(envelope, bytes);
+            stored = server.spool.accept(envelope, toJournal);
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
@@ -1195,7 +1064,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             // here on is the queue's business, not this session's.
             server.memory.release(reserved);
             try {
-                ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
+                ctx.executor().execute(() -> committed(envelope, toJournal.length, failure));
             } catch (RejectedExecutionException e) {
                 log.warn("{}: stored, but the session was gone before it could answer", envelope.id());
             }

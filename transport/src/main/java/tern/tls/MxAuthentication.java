@@ -1,18 +1,27 @@
 package tern.tls;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.time.InstantSource;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.client.ClientSettings;
 import tern.client.ClientTls;
+import tern.config.ConfigException;
+import tern.config.TernConfig;
 import tern.config.TernConfig.OutboundTls;
+import tern.dns.MailDns;
+import tern.dns.ValidatedDns;
 import tern.dns.MxHost;
 import tern.smtp.Replies;
 import tern.sts.StsPolicy;
@@ -33,11 +42,11 @@ import tern.sts.StsPolicy;
  * Only mail for the recipient's own domain is planned here: the smart host and route next
  * hops are the operator's choice and keep their configured levels.
  */
-public final class MxAuthentication {
+public final class MxAuthentication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("tern.sts");
 
     /** Neither MTA-STS nor DANE: every host with the configured settings. */
-    public static final MxAuthentication NONE = new MxAuthentication(null, null, null, null);
+    public static final MxAuthentication NONE = new MxAuthentication(null, null, null, null, null);
     /** One context for every encrypt-only connection, so that they share cache keys. */
     private static final SSLContext ENCRYPT_ONLY = ClientTls.encryptOnly();
 
@@ -45,12 +54,46 @@ public final class MxAuthentication {
     private final Dane dane;
     private final SSLContext verifying;
     private final SSLContext testing;
+    private final AutoCloseable owned;
 
-    private MxAuthentication(MtaSts mtaSts, Dane dane, SSLContext verifying, SSLContext testing) {
+    private MxAuthentication(MtaSts mtaSts, Dane dane, SSLContext verifying, SSLContext testing, AutoCloseable owned) {
         this.mtaSts = mtaSts;
         this.dane = dane;
         this.verifying = verifying;
         this.testing = testing;
+        this.owned = owned;
+    }
+
+    /**
+     * For {@code tern serve}: MTA-STS when {@code delivery.mtaSts}, DANE when {@code delivery.dane}
+     * (validating from {@code dns.trustAnchor}, or the IANA root anchors).
+     *
+     * @param trustAnchors {@code delivery.trustAnchors}, read: CAs trusted for MTA-STS besides the JDK's
+     * @throws ConfigException when the {@code dns.trustAnchor} file cannot be read or holds no anchor
+     */
+    public static MxAuthentication forServing(TernConfig config, MailDns dns, List<X509Certificate> trustAnchors,
+                                              InstantSource clock) {
+        var delivery = config.delivery();
+        MtaSts sts = delivery.mtaSts() ? new MtaSts(dns, trustAnchors, clock) : null;
+        ValidatedDns validated = null;
+        if (delivery.dane()) {
+            Path file = config.dns().trustAnchor();
+            String anchors = null;
+            if (file != null) {
+                try {
+                    anchors = Files.readString(file, StandardCharsets.US_ASCII);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    throw new ConfigException("dns.trustAnchor", file, "a readable file of DS or DNSKEY records");
+                }
+            }
+            try {
+                validated = ValidatedDns.forServing(config.dns(), anchors);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("dns.trustAnchor", file, "DS or DNSKEY records in zone-file form");
+            }
+        }
+        MxAuthentication planned = of(sts, validated == null ? null : new Dane(validated, delivery.port()), trustAnchors);
+        return new MxAuthentication(planned.mtaSts, planned.dane, planned.verifying, planned.testing, validated);
     }
 
     /**
@@ -67,7 +110,7 @@ public final class MxAuthentication {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JDK", e);
         }
-        return new MxAuthentication(mtaSts, dane, verifying, testing);
+        return new MxAuthentication(mtaSts, dane, verifying, testing, null);
     }
 
     /** The hosts of {@code domain} to try, in order, with the settings each gets. */
@@ -136,6 +179,17 @@ public final class MxAuthentication {
         }
         return new MxPlan(candidates, Replies.STS_NO_MX_ALLOWED.withText("MTA-STS policy of " + domain.toLowerCase(Locale.ROOT)
                 + " (enforce) names none of its MX hosts " + String.join(", ", refused)));
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                log.debug("closing the DNSSEC resolver: {}", e.toString());
+            }
+        }
     }
 
     private static ClientSettings atLeastRequired(ClientSettings settings) {

@@ -137,7 +137,7 @@ class ConfigLoaderTest {
                         new Local(Duration.ofHours(1), Duration.ofHours(5)),
                         30, "example.test", "[smarthost.example]:587", true, "postmaster@example.test", 2525,
                         new Connections(50, 5, Duration.ofMinutes(2)), OutboundTls.REQUIRED,
-                        new SmartHostAuth("relayuser", "123456"), OutboundTls.VERIFY, dir.resolve("ca.pem")),
+                        new SmartHostAuth("relayuser", "123456"), OutboundTls.VERIFY, dir.resolve("ca.pem"), true, true),
                 List.of(new Route("partner.example", "[127.0.0.1]:2601", OutboundTls.OFF, SmartHostAuth.NONE),
                         new Route(".sub.example", "mx.sub.example", null, new SmartHostAuth("sub", "s3"))),
                 new Dns(List.of("127.0.0.1:5353", "::1", "ns.example"), Duration.ofSeconds(2)),
@@ -155,6 +155,9 @@ class ConfigLoaderTest {
         Files.writeString(etc.resolve("tern.yaml"), "server: {dataDir: var/tern}\n");
         assertThat(loader().load(Path.of("etc/tern.yaml")).server().dataDir()).isEqualTo(dir.resolve("var/tern"));
         assertThat(parse("server: {dataDir: /srv/tern}").server().dataDir()).isEqualTo(Path.of("/srv/tern"));
+        assertThat(parse("domains: {recipients: etc/recipients}").domains().recipients())
+                .isEqualTo(dir.resolve("etc/recipients"));
+        assertThat(parse("domains: {local: [example.test]}").domains().recipients()).isNull();
     }
 
     @Test

@@ -24,9 +24,13 @@ public final class TernProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** MailServer's last start-up line: "tern FQDN listening on [/127.0.0.1:2525], admin on /127.0.0.1:8025". */
+    /**
+     * MailServer's last start-up line: "tern FQDN listening on [/127.0.0.1:2525], admin on /127.0.0.1:8025".
+     * A wildcard bind prints as IPv6 in brackets ("[/[0:0:0:0:0:0:0:0]:2525]"): the port is the
+     * last ":digits" of the first address.
+     */
     private static final Pattern LISTENING = Pattern.compile(
-            "tern \\S+ listening on \\[[^\\]\\s,]*:(\\d+)[^\\]]*\\](?:, admin on [^\\s\"]*:(\\d+))?");
+            "tern \\S+ listening on \\[[^\\s,]*:(\\d+)(?:, [^\\s,]*)*\\](?:, admin on [^\\s\"]*:(\\d+))?");
 
     private int smtpPort;
     private int adminPort;
