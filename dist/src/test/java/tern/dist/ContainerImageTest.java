@@ -71,6 +71,15 @@ class ContainerImageTest {
     }
 
     @Test
+    void theEntrypointHasTheHeapAndGcFlagsTheLauncherGivesServe() throws Exception {
+        String launcher = Files.readString(Release.get().bin());
+        String serveCase = launcher.substring(launcher.indexOf("\n  serve)\n"));
+        String heapGc = serveCase.substring(serveCase.indexOf("HEAP_GC=(") + 9, serveCase.indexOf(')', serveCase.indexOf("HEAP_GC=(")));
+        List<String> entrypoint = strings(config.path("config").path("Entrypoint"));
+        assertThat(entrypoint.subList(2, entrypoint.size() - 2)).containsExactly(heapGc.trim().split("\\s+"));
+    }
+
+    @Test
     void theImagesFileSystemRunsTernAsTheTernUserInAChroot() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         for (JsonNode layer : manifest.path("layers")) {

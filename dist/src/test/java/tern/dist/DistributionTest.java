@@ -97,9 +97,7 @@ class DistributionTest {
                   listen: ""
                 """.formatted(port));
         Path log = dir.resolve("serve.log");
-        // Small heap: the launcher's server default of 256 MB pre-touched is more than a test needs.
-        Process serve = release.command(dir, Map.of("TERN_JAVA_OPTS", "-Xms64m -Xmx256m -XX:-AlwaysPreTouch"),
-                        "serve", "--config", config.toString())
+        Process serve = release.command(dir, Map.of(), "serve", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             await("tern serve listening: " + log, () -> listening(port) || !serve.isAlive());
