@@ -74,7 +74,8 @@ public final class ConfigReader {
                 routes(root, defaults),
                 dns(root.section("dns"), defaults),
                 journal(root.section("journal"), defaults),
-                admin(root.section("admin"), defaults));
+                admin(root.section("admin"), defaults),
+                dkim(root, defaults));
     }
 
     private Server server(ConfigSection s) {
@@ -152,14 +153,16 @@ public final class ConfigReader {
                 new Connections(connections.get(CONNECTIONS_TOTAL, d), connections.get(CONNECTIONS_PER_DOMAIN, d),
                         connections.get(CONNECTIONS_TIMEOUT, d)),
                 s.get(DELIVERY_TLS, d),
-                smartHostAuth(s.section("smartHostAuth"), d),
+                auth(s.section("smartHostAuth"), SMART_HOST_AUTH_USERNAME, SMART_HOST_AUTH_PASSWORD, d),
+                s.get(SMART_HOST_TLS, d),
+                existingFile(s, TRUST_ANCHORS, d),
                 s.get(MTA_STS, d),
                 s.get(DANE, d));
     }
 
-    private SmartHostAuth smartHostAuth(ConfigSection s, Defaults d) {
-        String username = s.get(SMART_HOST_AUTH_USERNAME, d);
-        String password = s.get(SMART_HOST_AUTH_PASSWORD, d);
+    private SmartHostAuth auth(ConfigSection s, Parameter<String> user, Parameter<String> secret, Defaults d) {
+        String username = s.get(user, d);
+        String password = s.get(secret, d);
         if (username == null && password == null) {
             return SmartHostAuth.NONE;
         }
@@ -188,7 +191,26 @@ public final class ConfigReader {
             if (nextHop == null) {
                 throw new ConfigException(item.fullKey("nextHop"), null, NEXT_HOP_EXPECTED);
             }
-            return new Route(domain, nextHop);
+            return new Route(domain, nextHop, item.get(ROUTE_TLS, d),
+                    auth(item.section("auth"), ROUTE_AUTH_USERNAME, ROUTE_AUTH_PASSWORD, d));
+        }).toList();
+    }
+
+    private List<TernConfig.Dkim> dkim(ConfigSection root, Defaults d) {
+        return root.sections("dkim").stream().map(item -> {
+            String domain = item.get(DKIM_DOMAIN, d);
+            if (domain == null) {
+                throw new ConfigException(item.fullKey("domain"), null, "the domain whose mail this key signs");
+            }
+            String selector = item.get(DKIM_SELECTOR, d);
+            if (selector == null) {
+                throw new ConfigException(item.fullKey("selector"), null, "the selector of the key's TXT record");
+            }
+            Path key = existingFile(item, DKIM_PRIVATE_KEY, d);
+            if (key == null) {
+                throw new ConfigException(item.fullKey("privateKey"), null, "the PEM file of the private key");
+            }
+            return new TernConfig.Dkim(domain.toLowerCase(Locale.ROOT), selector, key);
         }).toList();
     }
 

@@ -158,11 +158,20 @@ public final class Parameters {
     public static final Parameter<Duration> CONNECTIONS_TIMEOUT = add("delivery.connections.timeout", duration(),
             Duration.ofMinutes(10), "timeout of each outbound step (connect, each reply)");
     public static final Parameter<OutboundTls> DELIVERY_TLS = add("delivery.tls", choice(outboundTlsWords()),
-            OutboundTls.OPPORTUNISTIC, "outbound STARTTLS: `opportunistic`, `required` or `off`");
+            OutboundTls.OPPORTUNISTIC, "TLS level for MX delivery: `off`; `opportunistic` (STARTTLS when offered,"
+                    + " certificate unchecked); `required` (STARTTLS or defer, unchecked); `verify` (STARTTLS, a"
+                    + " certificate chaining to a trusted CA and naming the MX host, else defer with 4.7.5)");
     public static final Parameter<String> SMART_HOST_AUTH_USERNAME = add("delivery.smartHostAuth.username",
             string(), null, "AUTH user name for the smart host");
     public static final Parameter<String> SMART_HOST_AUTH_PASSWORD = add("delivery.smartHostAuth.password",
             secret(), null, "AUTH password for the smart host (never printed)");
+    public static final Parameter<OutboundTls> SMART_HOST_TLS = add("delivery.smartHostTls", choice(outboundTlsWords()),
+            d -> null, "`verify` with `smartHostAuth`, else `delivery.tls`",
+            "TLS level for the smart host, as `delivery.tls`; the certificate must name the smart host as written."
+                    + " Credentials go only over `verify`, or in the clear to a next hop written as a loopback"
+                    + " address (`[127.0.0.1]:2525`); otherwise the mail is deferred (4.7.x) and they are never sent");
+    public static final Parameter<Path> TRUST_ANCHORS = add("delivery.trustAnchors", path(), null,
+            "PEM file of CA certificates trusted for `verify` besides the JDK's (a private CA)");
     public static final Parameter<Boolean> MTA_STS = add("delivery.mtaSts", bool(), true,
             "honour recipient domains' MTA-STS policies (RFC 8461): `enforce` = only the MX hosts named, verified TLS");
     public static final Parameter<Boolean> DANE = add("delivery.dane", bool(), true,
@@ -174,6 +183,23 @@ public final class Parameters {
             d -> null, "(no routes)", "a route domain: `partner.example` exactly, `.partner.example` its subdomains");
     public static final Parameter<String> ROUTE_NEXT_HOP = add("routes[].nextHop", NEXT_HOP, d -> null, "",
             "where that domain's mail goes, in the smart host's syntax; overrides the smart host");
+    public static final Parameter<OutboundTls> ROUTE_TLS = add("routes[].tls", choice(outboundTlsWords()), d -> null,
+            "`verify` with `auth`, else `delivery.tls`", "TLS level for this route's next hop, as `delivery.tls`");
+    public static final Parameter<String> ROUTE_AUTH_USERNAME = add("routes[].auth.username", string(), d -> null, "",
+            "AUTH user name for this route's next hop only (the smart host's credentials never go to a route)");
+    public static final Parameter<String> ROUTE_AUTH_PASSWORD = add("routes[].auth.password", secret(), d -> null, "",
+            "AUTH password for this route's next hop (never printed); sent under the smart host's rule");
+
+    // --- dkim (a list of mappings) -----------------------------------------------------------
+    public static final Parameter<String> DKIM_DOMAIN = add("dkim[].domain", domain(), d -> null, "(no signing)",
+            "sign mail from our own users (`relay.allowFrom` or AUTH) whose From: is this domain or below it,"
+                    + " with `d=` this domain; two entries for one domain sign twice");
+    public static final Parameter<String> DKIM_SELECTOR = add("dkim[].selector",
+            text(s -> s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"), "a selector such as s2026 (letters, digits, '-', '.')"),
+            d -> null, "", "`s=`: the public key is the TXT record `<selector>._domainkey.<domain>`");
+    public static final Parameter<Path> DKIM_PRIVATE_KEY = add("dkim[].privateKey", path(), d -> null, "",
+            "PEM (PKCS#8) private key: RSA of 2048 bits or more (rsa-sha256) or Ed25519 (ed25519-sha256);"
+                    + " `tern dkim keygen DOMAIN SELECTOR` writes one");
 
     // --- dns, journal, admin -----------------------------------------------------------------
     public static final Parameter<List<String>> DNS_SERVERS = add("dns.servers",
@@ -255,7 +281,7 @@ public final class Parameters {
 
     private static Map<String, OutboundTls> outboundTlsWords() {
         return orderedMap("opportunistic", OutboundTls.OPPORTUNISTIC, "required", OutboundTls.REQUIRED,
-                "off", OutboundTls.OFF);
+                "verify", OutboundTls.VERIFY, "off", OutboundTls.OFF);
     }
 
     private static <E> Map<String, E> orderedMap(Object... wordsAndValues) {

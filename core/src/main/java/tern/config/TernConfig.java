@@ -17,10 +17,18 @@ public record TernConfig(
         List<Route> routes,
         Dns dns,
         Journal journal,
-        Admin admin) {
+        Admin admin,
+        List<Dkim> dkim) {
 
     public TernConfig {
         routes = List.copyOf(routes);
+        dkim = dkim == null ? List.of() : List.copyOf(dkim);
+    }
+
+    /** Without DKIM signing keys. */
+    public TernConfig(Server server, Domains domains, Relay relay, Delivery delivery, List<Route> routes, Dns dns,
+                      Journal journal, Admin admin) {
+        this(server, domains, relay, delivery, routes, dns, journal, admin, List.of());
     }
 
     /** A working configuration for a host called {@code hostName}: see the README. */
@@ -181,15 +189,28 @@ public record TernConfig(
             Connections connections,
             OutboundTls tls,
             SmartHostAuth smartHostAuth,
+            OutboundTls smartHostTls,
+            Path trustAnchors,
             boolean mtaSts,
             boolean dane) {
 
-        /** With MTA-STS and DANE on, as by default. */
-        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local, int maxHopCount,
-                        String masqueradeDomain, String smartHost, boolean attemptDirectBeforeSmartHost, String ndrCopyTo,
-                        int port, Connections connections, OutboundTls tls, SmartHostAuth smartHostAuth) {
+        /** Without a smart host TLS level of its own (the default rule) and without trust anchors; MTA-STS and DANE on. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
+                        int maxHopCount, String masqueradeDomain, String smartHost,
+                        boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
+                        OutboundTls tls, SmartHostAuth smartHostAuth) {
             this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
-                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, true, true);
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null);
+        }
+
+        /** With MTA-STS and DANE on, as by default. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
+                        int maxHopCount, String masqueradeDomain, String smartHost,
+                        boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
+                        OutboundTls tls, SmartHostAuth smartHostAuth, OutboundTls smartHostTls, Path trustAnchors) {
+            this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, smartHostTls,
+                    trustAnchors, true, true);
         }
 
         public static Delivery defaults() {
@@ -241,7 +262,26 @@ public record TernConfig(
     }
 
     /** A route domain: {@code partner.example} exactly, or {@code .partner.example} for its subdomains. */
-    public record Route(String domain, String nextHop) {
+    public record Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth) {
+        public Route {
+            auth = auth == null ? SmartHostAuth.NONE : auth;
+        }
+
+        /** A route with the delivery's TLS level and no credentials of its own. */
+        public Route(String domain, String nextHop) {
+            this(domain, nextHop, null, SmartHostAuth.NONE);
+        }
+    }
+
+    /**
+     * A {@code dkim:} entry: mail From: {@code domain} (or a subdomain without an entry of its
+     * own) accepted from our own users is signed with this key.
+     *
+     * @param domain     the signing domain, {@code d=}
+     * @param selector   {@code s=}: the key's TXT record is at {@code selector._domainkey.domain}
+     * @param privateKey a PEM file (PKCS#8) of an RSA (2048 bits or more) or Ed25519 key
+     */
+    public record Dkim(String domain, String selector, Path privateKey) {
     }
 
     /** @param servers DNS servers as host or host:port; empty = the system resolver */

@@ -52,6 +52,8 @@ final class InboundContext {
     /** Null when {@code server.tls} is not configured: no STARTTLS, no implicit TLS. */
     final SslContext tls;
     final LiveUserFile users;
+    /** Signs our own users' mail at acceptance; without keys it returns every message as it is. */
+    final tern.dkim.DkimSigner dkim;
 
     final AtomicInteger connections;
     final ConnectionLimiter perClient;
@@ -131,6 +133,7 @@ final class InboundContext {
             ehloReplies[i] = new Reply(250, null, lines);
         }
         this.heloReply = new Reply(250, null, fqdn);
+        this.dkim = tern.dkim.DkimKeyFiles.signer(config.dkim());
     }
 
     /** The EHLO reply, offering STARTTLS and AUTH or not. */

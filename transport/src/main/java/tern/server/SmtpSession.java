@@ -1076,8 +1076,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
                 annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
         byte[] received = message.copyAfter(header);
-        byte[] bytes = clientMayRelay || authUser != null // our own users' mail only, never relayed mail
-                ? SubmissionHeaders.complete(received, queueId, server.fqdn, arrival) : received;
+        // Our own users' mail only, never relayed mail: complete its header, then sign it, once,
+        // before the journal has it (a retry reads the signed bytes back).
+        byte[] bytes = clientMayRelay || authUser != null
+                ? server.dkim.sign(SubmissionHeaders.complete(received, queueId, server.fqdn, arrival), arrival) : received;
         endTransaction();
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);

@@ -87,11 +87,28 @@ public final class TlsPolicy {
         return new TlsPolicy(mx, smartHost, Map.copyOf(routes));
     }
 
-    /** From the configuration. */
+    /**
+     * From the configuration.
+     *
+     * @throws tern.config.ConfigException naming {@code delivery.trustAnchors} when that file
+     *                                     holds no readable certificate
+     */
     public static TlsPolicy from(TernConfig config) {
         var d = config.delivery();
+        List<X509Certificate> anchors = List.of();
+        if (d.trustAnchors() != null) {
+            try {
+                anchors = TrustAnchors.read(d.trustAnchors());
+            } catch (IllegalArgumentException e) {
+                throw new tern.config.ConfigException("delivery.trustAnchors", d.trustAnchors().toString(),
+                        "a PEM file of CA certificates: " + e.getMessage());
+            }
+        }
+        List<RouteTrust> routes = config.routes().stream()
+                .filter(r -> r.tls() != null || r.auth().isSet())
+                .map(r -> new RouteTrust(r.domain(), r.tls(), r.auth())).toList();
         return of(config.server().fqdn(), d.connections().timeout(),
-                new Levels(d.tls(), null, d.smartHostAuth(), List.of(), List.of()));
+                new Levels(d.tls(), d.smartHostTls(), d.smartHostAuth(), routes, anchors));
     }
 
     /**
