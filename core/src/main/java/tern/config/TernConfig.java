@@ -202,13 +202,23 @@ public record TernConfig(
             boolean mtaSts,
             boolean dane) {
 
-        /** Without a smart host TLS level of its own (the default rule), without trust anchors, MTA-STS and DANE on. */
+        /** Without a smart host TLS level of its own (the default rule) and without trust anchors; MTA-STS and DANE on. */
         public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
                         int maxHopCount, String masqueradeDomain, String smartHost,
                         boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
                         OutboundTls tls, SmartHostAuth smartHostAuth) {
             this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
-                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null, true, true);
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null);
+        }
+
+        /** With MTA-STS and DANE on, as by default. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
+                        int maxHopCount, String masqueradeDomain, String smartHost,
+                        boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
+                        OutboundTls tls, SmartHostAuth smartHostAuth, OutboundTls smartHostTls, Path trustAnchors) {
+            this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, smartHostTls,
+                    trustAnchors, true, true);
         }
 
         public static Delivery defaults() {

@@ -218,8 +218,7 @@ public final class MailServer implements AutoCloseable {
     }
 
     private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
-        // MTA-STS policy hosts are checked against the JDK's CAs only until trust anchors are configurable.
-        this.mxAuthentication = tern.tls.MxAuthentication.forServing(config, dns, List.of(), clock);
+        this.mxAuthentication = tern.tls.MxAuthentication.forServing(config, dns, clock);
         var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
                 Masquerade.of(config), metrics).authenticating(mxAuthentication);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());

@@ -66,14 +66,23 @@ public final class MxAuthentication implements AutoCloseable {
 
     /**
      * For {@code tern serve}: MTA-STS when {@code delivery.mtaSts}, DANE when {@code delivery.dane}
-     * (validating from {@code dns.trustAnchor}, or the IANA root anchors).
+     * (validating from {@code dns.trustAnchor}, or the IANA root anchors). Policy hosts and
+     * {@code enforce} MX hosts are verified against the JDK's CAs and {@code delivery.trustAnchors}.
      *
-     * @param trustAnchors {@code delivery.trustAnchors}, read: CAs trusted for MTA-STS besides the JDK's
-     * @throws ConfigException when the {@code dns.trustAnchor} file cannot be read or holds no anchor
+     * @throws ConfigException when the {@code dns.trustAnchor} file cannot be read or holds no
+     *                         anchor, or {@code delivery.trustAnchors} no certificate
      */
-    public static MxAuthentication forServing(TernConfig config, MailDns dns, List<X509Certificate> trustAnchors,
-                                              InstantSource clock) {
+    public static MxAuthentication forServing(TernConfig config, MailDns dns, InstantSource clock) {
         var delivery = config.delivery();
+        List<X509Certificate> trustAnchors = List.of();
+        if (delivery.trustAnchors() != null && (delivery.mtaSts() || delivery.dane())) {
+            try {
+                trustAnchors = TrustAnchors.read(delivery.trustAnchors());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("delivery.trustAnchors", delivery.trustAnchors().toString(),
+                        "a PEM file of CA certificates: " + e.getMessage());
+            }
+        }
         MtaSts sts = delivery.mtaSts() ? new MtaSts(dns, trustAnchors, clock) : null;
         ValidatedDns validated = null;
         if (delivery.dane()) {

@@ -137,7 +137,7 @@ class ConfigLoaderTest {
                         new Local(Duration.ofHours(1), Duration.ofHours(5)),
                         30, "example.test", "[smarthost.example]:587", true, "postmaster@example.test", 2525,
                         new Connections(50, 5, Duration.ofMinutes(2)), OutboundTls.REQUIRED,
-                        new SmartHostAuth("relayuser", "123456"), OutboundTls.VERIFY, dir.resolve("ca.pem"), true, true),
+                        new SmartHostAuth("relayuser", "123456"), OutboundTls.VERIFY, dir.resolve("ca.pem")),
                 List.of(new Route("partner.example", "[127.0.0.1]:2601", OutboundTls.OFF, SmartHostAuth.NONE),
                         new Route(".sub.example", "mx.sub.example", null, new SmartHostAuth("sub", "s3"))),
                 new Dns(List.of("127.0.0.1:5353", "::1", "ns.example"), Duration.ofSeconds(2)),

@@ -45,6 +45,13 @@ final class SignedZones {
     }
 
     private final Map<Name, Zone> zones = new ConcurrentHashMap<>();
+    private final Set<String> forged = ConcurrentHashMap.newKeySet();
+    private volatile Zone forger;
+
+    /** The RRset {@code name}/{@code type} is signed from now on with a key the zone does not publish: bogus. */
+    void forge(Name name, int type) {
+        forged.add(name + "/" + type);
+    }
 
     /** Signs {@code apex}: its DNSKEY and SOA are added through {@code add}. Returns the zone's DS record. */
     DSRecord sign(Name apex, long ttl, long negativeTtl, Function<Record, ?> add) {
@@ -98,6 +105,25 @@ final class SignedZones {
         }
         signSection(zone, response, Section.ANSWER);
         signSection(zone, response, Section.AUTHORITY);
+    }
+
+    /** A key of the same name and algorithm the zone never published (its signatures cannot validate). */
+    private Zone forger(Zone zone) {
+        Zone f = forger;
+        if (f == null || !f.apex().equals(zone.apex())) {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                KeyPair pair = generator.generateKeyPair();
+                DNSKEYRecord key = new DNSKEYRecord(zone.apex(), DClass.IN, zone.key().getTTL(), zone.key().getFlags(),
+                        DNSKEYRecord.Protocol.DNSSEC, DNSSEC.Algorithm.ECDSAP256SHA256, pair.getPublic());
+                f = new Zone(zone.apex(), key, pair.getPrivate(), zone.soa());
+                forger = f;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return f;
     }
 
     private Zone zoneOf(Name name) {
@@ -155,7 +181,7 @@ final class SignedZones {
                 types.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static void signSection(Zone zone, Message response, int section) {
+    private void signSection(Zone zone, Message response, int section) {
         Map<String, List<Record>> sets = new LinkedHashMap<>();
         for (Record r : response.getSection(section)) {
             if (r.getType() != Type.RRSIG && r.getName().subdomain(zone.apex())) {
@@ -165,7 +191,8 @@ final class SignedZones {
         Instant now = Instant.now();
         for (List<Record> set : sets.values()) {
             try {
-                RRSIGRecord sig = DNSSEC.sign(new RRset(set), zone.key(), zone.privateKey(),
+                Zone signer = forged.contains(set.getFirst().getName() + "/" + set.getFirst().getType()) ? forger(zone) : zone;
+                RRSIGRecord sig = DNSSEC.sign(new RRset(set), signer.key(), signer.privateKey(),
                         now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
                 response.addRecord(sig, section);
             } catch (DNSSEC.DNSSECException e) {

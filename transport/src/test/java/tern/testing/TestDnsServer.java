@@ -166,6 +166,12 @@ public final class TestDnsServer implements AutoCloseable {
         return signed.sign(name(apex), ttl, negativeTtl, this::add).toString();
     }
 
+    /** The records of {@code type} at {@code name}, in a signed zone, carry signatures that do not validate (bogus). */
+    public TestDnsServer forgeSignatures(String name, int type) {
+        signed.forge(name(name), type);
+        return this;
+    }
+
     /** TLSA record {@code _port._tcp.host} (RFC 6698). */
     public TestDnsServer tlsa(String host, int port, int usage, int selector, int matching, byte[] data) {
         return add(new org.xbill.DNS.TLSARecord(name("_" + port + "._tcp." + host), DClass.IN, ttl,

@@ -158,6 +158,32 @@ class DaneDeliveryTest {
     }
 
     @Test
+    void tlsaRecordsThatDoNotValidateMakeTheHostUnusableAndTheMailWaits() throws Exception {
+        dns.tlsa("mx1.secure.test", port, 3, 1, 1, sha256(mxCertificate.certificate().getPublicKey().getEncoded()))
+                .forgeSignatures("_" + port + "._tcp.mx1.secure.test", org.xbill.DNS.Type.TLSA);
+        try (var mx = mx()) {
+            assertThat(deliver("secure.test", null)).singleElement().satisfies(o -> {
+                assertThat(o.delivered()).isFalse();
+                assertThat(o.reply().status()).isEqualTo("4.7.5");
+                assertThat(o.reply().toString()).contains("TLSA records of mx1.secure.test unknown");
+            });
+            assertThat(mx.connections()).isZero();
+        }
+    }
+
+    @Test
+    void mxRecordsThatDoNotValidateDeferTheDomain() throws Exception {
+        dns.forgeSignatures("secure.test", org.xbill.DNS.Type.MX);
+        try (var mx = mx()) {
+            assertThat(deliver("secure.test", null)).singleElement().satisfies(o -> {
+                assertThat(o.reply().status()).isEqualTo("4.7.5");
+                assertThat(o.reply().toString()).contains("DNSSEC validation of the MX records of secure.test failed");
+            });
+            assertThat(mx.connections()).isZero();
+        }
+    }
+
+    @Test
     void anUnsignedZoneIsOrdinaryOpportunisticTlsWhateverItsTlsaRecordsSay() throws Exception {
         dns.tlsa("mx1.plain.test", port, 3, 1, 1, sha256("another key".getBytes(StandardCharsets.US_ASCII)));
         try (var mx = mx()) {

@@ -32,15 +32,15 @@ class MxAuthenticationTest {
         try (TestDnsServer server = TestDnsServer.start();
              MailDns dns = MailDns.builder(List.of(server.address())).build()) {
             TernConfig missing = withDns(new TernConfig.Dns(List.of(server.server()), Duration.ofSeconds(1), dir.resolve("none.ds")));
-            assertThatThrownBy(() -> MxAuthentication.forServing(missing, dns, List.of(), InstantSource.system()))
+            assertThatThrownBy(() -> MxAuthentication.forServing(missing, dns, InstantSource.system()))
                     .isInstanceOf(ConfigException.class).hasMessageStartingWith("dns.trustAnchor: ");
             Path empty = Files.writeString(dir.resolve("empty.ds"), "; nothing here\n");
             TernConfig noAnchor = withDns(new TernConfig.Dns(List.of(server.server()), Duration.ofSeconds(1), empty));
-            assertThatThrownBy(() -> MxAuthentication.forServing(noAnchor, dns, List.of(), InstantSource.system()))
+            assertThatThrownBy(() -> MxAuthentication.forServing(noAnchor, dns, InstantSource.system()))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("DS or DNSKEY records");
             Path good = Files.writeString(dir.resolve("test.ds"), server.sign("secure.test") + "\n");
             TernConfig anchored = withDns(new TernConfig.Dns(List.of(server.server()), Duration.ofSeconds(1), good));
-            MxAuthentication.forServing(anchored, dns, List.of(), InstantSource.system()).close();
+            MxAuthentication.forServing(anchored, dns, InstantSource.system()).close();
         }
     }
 
@@ -53,7 +53,7 @@ class MxAuthenticationTest {
         TernConfig config = new TernConfig(d.server(), d.domains(), d.relay(), off, d.routes(), d.dns(), d.journal(), d.admin());
         try (TestDnsServer server = TestDnsServer.start();
              MailDns dns = MailDns.builder(List.of(server.address())).build();
-             MxAuthentication none = MxAuthentication.forServing(config, dns, List.of(), InstantSource.system())) {
+             MxAuthentication none = MxAuthentication.forServing(config, dns, InstantSource.system())) {
             server.txt("_mta-sts.a.test", "v=STSv1; id=1;");
             var settings = new ClientSettings("h.test", Duration.ofSeconds(1), OutboundTls.OPPORTUNISTIC, null, null);
             MxPlan plan = none.plan("a.test", List.of(new MxHost("mx.a.test", 10)), settings);
