@@ -173,7 +173,7 @@ public final class MailServer implements AutoCloseable {
         try {
             this.pickup = Pickup.start(dataDir.resolve("pickup"), spool, ids, new Badmail(dataDir),
                     () -> new Pickup.Settings(current.server().fqdn(), current.server().maxMessageSize(),
-                            current.delivery().maxHopCount()), clock);
+                            current.delivery().maxHopCount(), smtp.dkimSigner()), clock);
         } catch (IOException e) {
             smtp.shutdown(Duration.ofSeconds(1));
             runner.shutdown(Duration.ofSeconds(1));

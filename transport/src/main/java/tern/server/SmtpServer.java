@@ -171,6 +171,11 @@ public final class SmtpServer {
         return context.perClient.addresses();
     }
 
+    /** The DKIM signer of the configuration in force (it changes with a reload), for mail not from SMTP. */
+    public tern.dkim.DkimSigner dkimSigner() {
+        return context.dkim;
+    }
+
     /** True while every configured listener is bound and accepting (false once shutdown began). */
     public boolean listening() {
         List<DisposableServer> all = servers;

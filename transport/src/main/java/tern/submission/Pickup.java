@@ -27,10 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.ReversePath;
 import tern.badmail.Badmail;
+import tern.dkim.DkimSigner;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.fs.AtomicFiles;
+import tern.header.SubmissionHeaders;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.Spool;
@@ -39,7 +41,8 @@ import tern.queue.Spool;
  * The Pickup directory of the IIS SMTP service, {@code <dataDir>/pickup/}: a program that
  * cannot speak SMTP puts a message file there, and Tern queues it (see {@link PickupFile} for
  * the format) and removes the file once the journal has it: the same promise as a 250, made
- * through the same {@link Spool}. A file that cannot be queued goes to the Badmail
+ * through the same {@link Spool}, with a Message-ID and Date added when missing and a DKIM
+ * signature, as for SMTP mail from our own users. A file that cannot be queued goes to the Badmail
  * directory with the reason ({@code .bdr}), and is removed from here too.
  *
  * <p><b>Only complete files.</b> IIS takes a file when its writer closes it; a portable
@@ -74,8 +77,10 @@ public final class Pickup implements AutoCloseable {
     /**
      * What the server's configuration says about a pickup message; asked at every file, so a
      * reload applies.
+     *
+     * @param dkim signs the message as SMTP mail from our own users is signed
      */
-    public record Settings(String fqdn, long maxMessageSize, int maxHopCount) {
+    public record Settings(String fqdn, long maxMessageSize, int maxHopCount, DkimSigner dkim) {
     }
 
     private final Path directory;
@@ -247,9 +252,12 @@ public final class Pickup implements AutoCloseable {
                         eightBit(r.message()) ? Body.EIGHT_BIT_MIME : Body.SEVEN_BIT, r.smtpUtf8(), null, null, -1,
                         "127.0.0.1", "pickup", now);
                 byte[] received = received(current.fqdn(), id, now).getBytes(StandardCharsets.US_ASCII);
-                byte[] bytes = new byte[received.length + r.message().length];
-                System.arraycopy(received, 0, bytes, 0, received.length);
-                System.arraycopy(r.message(), 0, bytes, received.length, r.message().length);
+                byte[] traced = new byte[received.length + r.message().length];
+                System.arraycopy(received, 0, traced, 0, received.length);
+                System.arraycopy(r.message(), 0, traced, received.length, r.message().length);
+                // A local program is one of our own users: its message is completed and signed as
+                // SMTP mail from relay.allowFrom is, once, before the journal has it.
+                byte[] bytes = current.dkim().sign(SubmissionHeaders.complete(traced, id, current.fqdn(), now), now);
                 CompletableFuture<Void> stored;
                 try {
                     stored = spool.accept(envelope, bytes).toCompletableFuture();

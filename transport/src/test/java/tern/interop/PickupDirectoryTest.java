@@ -28,6 +28,10 @@ class PickupDirectoryTest {
 
     @BeforeEach
     void start() throws Exception {
+        var key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.writeString(dir.resolve("dkim.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(key.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
         tern = TernUnderTest.start(dir, """
                 server:
                   fqdn: pickup.tern.test
@@ -35,6 +39,8 @@ class PickupDirectoryTest {
                   dataDir: %DIR%/data
                 domains:
                   local: [tern.test]
+                dkim:
+                  - {domain: tern.test, selector: pk, privateKey: "%DIR%/dkim.pem"}
                 admin:
                   listen: ""
                 """);
@@ -48,7 +54,7 @@ class PickupDirectoryTest {
     }
 
     @Test
-    void xSenderAndXReceiverLinesDecideTheEnvelopeNotTheToField() throws Exception {
+    void xSenderAndXReceiverLinesDecideTheEnvelopeNotTheToFieldAndTheMessageIsCompletedAndSigned() throws Exception {
         Path file = drop("iis.eml", """
                 x-sender: app@tern.test
                 x-receiver: real@tern.test
@@ -63,6 +69,8 @@ class PickupDirectoryTest {
         assertThat(delivered).contains("Subject: from pickup").contains("To: header@tern.test").contains("picked up")
                 .contains("Received: from pickup (the pickup directory)\r\n\tby pickup.tern.test id ")
                 .contains("Return-Path: <app@tern.test>")
+                .contains("\r\nDKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=tern.test; s=pk;")
+                .containsPattern("\r\nMessage-ID: <\\d{14}\\.\\w+@pickup\\.tern\\.test>\r\nDate: ")
                 .doesNotContainIgnoringCase("x-sender").doesNotContainIgnoringCase("x-receiver");
         Eventually.await("the file removed", () -> !Files.exists(file));
         assertThat(tern.maildir("tern.test", "header")).isEmpty();

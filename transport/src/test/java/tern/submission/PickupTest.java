@@ -38,7 +38,8 @@ class PickupTest {
 
     private Pickup pickup() throws Exception {
         return new Pickup(dataDir.resolve("pickup"), spool, new QueueIdGenerator(clock), new Badmail(dataDir),
-                () -> new Pickup.Settings("pickup.tern.test", 1 << 20, 100), clock);
+                () -> new Pickup.Settings("pickup.tern.test", 1 << 20, 100,
+                new tern.dkim.DkimSigner(List.of())), clock);
     }
 
     private Path settled(Path pickupDir, String name, String text) throws Exception {
