@@ -23,7 +23,7 @@ class KeyFilesTest {
         var delivery = d.delivery();
         TernConfig config = new TernConfig(d.server(), d.domains(), d.relay(), new TernConfig.Delivery(delivery.retry(),
                 delivery.delayNotification(), delivery.expirationTimeout(), delivery.local(), delivery.maxHopCount(),
-                null, null, false, null, 25, delivery.connections(), delivery.tls(), delivery.smartHostAuth(), null, bad),
+                null, null, false, null, 25, delivery.connections(), delivery.tls(), delivery.smartHostAuth(), null, bad, true, true),
                 List.of(), d.dns(), d.journal(), d.admin());
         assertThatThrownBy(() -> TlsPolicy.from(config)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("delivery.trustAnchors");
