@@ -81,24 +81,16 @@ class RestartAndOperatorTest {
 
             Files.writeString(config, yaml.apply(0, 0));
             try (TernProcess server = TernProcess.serve(config, dir.resolve("second.log"))) {
-                Instant listening = Instant.now();
                 Files.writeString(config, yaml.apply(server.smtpPort(), server.adminPort()));
                 Instant due = firstDeferral.nextAttempt();
 
                 ReceivedTransaction second = far.awaitMessages(1, FIRST.plusSeconds(10)).getFirst();
                 assertThat(second.accepted()).containsExactly("ann@far.test");
                 assertThat(far.transactions()).hasSize(2);
-                // Never before the journaled time (a queue that forgot it would try at once on restart)...
+                // Never before the journaled time: a queue that forgot it would try at once on
+                // restart. That the fold keeps the journaled time exactly is QueueStateTest's
+                // business, with a fake clock; no upper bound on a shared machine's restart here.
                 assertThat(second.started()).isAfterOrEqualTo(due.minusMillis(50));
-                if (listening.isBefore(due.minusMillis(1000))) {
-                    // ...and restarted in time, it keeps that appointment, rather than counting a
-                    // whole interval from the restart (listening + FIRST).
-                    assertThat(second.started()).isBefore(due.plusMillis(1500));
-                } else {
-                    // A loaded machine took longer to restart than the interval: the attempt was
-                    // overdue, so it goes out right after the start (spread over a minute at most).
-                    assertThat(second.started()).isBefore(listening.plusMillis(2500));
-                }
 
                 try (JournalReader journal = JournalReader.open(data.resolve("journal"))) {
                     Deferred again = awaitDeferral(journal, stuck, 2);
