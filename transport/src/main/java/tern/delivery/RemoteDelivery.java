@@ -20,11 +20,14 @@ import tern.dns.MxResult;
 import tern.envelope.Envelope;
 import tern.metrics.TernMetrics;
 import tern.envelope.Recipient;
+import tern.outcome.LocalDecision;
+import tern.outcome.Outcome;
+import tern.outcome.RecipientOutcome;
+import tern.outcome.RemoteReply;
 import tern.route.Masquerade;
 import tern.route.NextHop;
 import tern.route.Route;
 import tern.smtp.Replies;
-import tern.smtp.Reply;
 
 /**
  * One attempt to deliver some recipients of one message to the destination the router chose.
@@ -99,27 +102,27 @@ public final class RemoteDelivery {
     private List<RecipientOutcome> viaMx(String domain, int port, ClientSettings settings, Transaction transaction) {
         MxResult mx = await(dns.mx(domain));
         return switch (mx) {
-            case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
+            case MxResult.Failure failure -> everyone(transaction,
+                    new LocalDecision(LocalDecision.Reason.DNS, failure.reply(), domain, null));
             case MxResult.Hosts hosts -> viaHosts(hosts.hosts(), port, settings, transaction);
         };
     }
 
     private List<RecipientOutcome> viaHosts(List<MxHost> hosts, int port, ClientSettings settings, Transaction transaction) {
-        Reply last = Replies.CONNECTION_FAILED;
-        String lastRelay = "none";
+        Outcome last = LocalDecision.of(LocalDecision.Reason.CONNECTION_FAILED, Replies.CONNECTION_FAILED);
         for (MxHost host : hosts) {
             List<InetAddress> addresses;
             try {
                 InetAddress literal = literal(host.host());
                 addresses = literal != null ? List.of(literal) : await(dns.addresses(host.host()));
             } catch (HostLookupException e) {
-                last = transientOf(e.failure().reply());
-                lastRelay = host.host();
+                last = new LocalDecision(LocalDecision.Reason.DNS, HostFailure.transientOf(e.failure().reply()),
+                        host.host(), null);
                 continue;
             }
             for (InetAddress address : addresses) {
                 var peer = new InetSocketAddress(address, port);
-                String relay = host.host() + "[" + address.getHostAddress() + "]:" + port;
+                String written = HostFailure.peer(peer);
                 SmtpConnection connection = null;
                 try {
                     connection = connections.borrow(peer).orElse(null);
@@ -145,21 +148,22 @@ public final class RemoteDelivery {
                     connection = null;
                     List<RecipientOutcome> outcomes = new ArrayList<>(result.recipients().size());
                     for (RecipientResult r : result.recipients()) {
-                        outcomes.add(new RecipientOutcome(r.recipient(), r.reply(), relay, dsn));
+                        Outcome outcome = r.fromPeer() ? new RemoteReply(r.reply(), host.host(), written)
+                                : new LocalDecision(LocalDecision.Reason.MESSAGE_REFUSED, r.reply(), written, null);
+                        outcomes.add(new RecipientOutcome(r.recipient(), outcome, dsn));
                     }
                     return outcomes;
                 } catch (SmtpException e) {
                     // Unreachable, an error greeting, TLS or AUTH trouble, a broken session:
                     // the next address or MX host may do better (RFC 5321 5.1).
-                    last = e.isPermanent() && !e.fromPeer() ? e.reply() : transientOf(e.reply());
-                    lastRelay = relay;
+                    last = HostFailure.of(e, host.host(), peer);
                     if (e.isPermanent() && !e.fromPeer()) {
                         // Refused before sending (too large, needs 8BITMIME/SMTPUTF8): the message,
                         // not the host, is the problem; another host would not change it.
                         if (connection != null) {
                             connections.release(connection);
                         }
-                        return everyone(transaction, last, relay);
+                        return everyone(transaction, last);
                     }
                 } finally {
                     if (connection != null) {
@@ -168,7 +172,7 @@ public final class RemoteDelivery {
                 }
             }
         }
-        return everyone(transaction, last, lastRelay);
+        return everyone(transaction, last);
     }
 
     /** A new connection, counted in the outbound connection gauge until it closes. */
@@ -196,17 +200,8 @@ public final class RemoteDelivery {
         }
     }
 
-    /** A server's 5xx greeting or a failed host lookup is no verdict on the message: try later. */
-    private static Reply transientOf(Reply reply) {
-        if (!reply.isPermanent()) {
-            return reply;
-        }
-        String status = reply.status() == null ? "4.4.0" : "4" + reply.status().substring(1);
-        return new Reply(451, status, reply.lines());
-    }
-
-    private static List<RecipientOutcome> everyone(Transaction transaction, Reply reply, String relay) {
-        return transaction.recipients().stream().map(r -> new RecipientOutcome(r, reply, relay, false)).toList();
+    private static List<RecipientOutcome> everyone(Transaction transaction, Outcome outcome) {
+        return transaction.recipients().stream().map(r -> new RecipientOutcome(r, outcome, false)).toList();
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {

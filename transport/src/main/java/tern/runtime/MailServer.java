@@ -27,7 +27,7 @@ import tern.delivery.EventLog;
 import tern.delivery.JournalBodies;
 import tern.delivery.JournalSpool;
 import tern.delivery.LocalDelivery;
-import tern.delivery.QueueRunner;
+import tern.delivery.QueueManager;
 import tern.delivery.RemoteDelivery;
 import tern.dns.MailDns;
 import tern.journal.Journal;
@@ -53,14 +53,12 @@ import tern.server.SmtpServer;
 public final class MailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("tern.server");
-    /** After a restart, mail that fell due while we were down is spread over up to this long. */
-    private static final Duration RESTART_SPREAD = Duration.ofMinutes(1);
     private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
 
     private final TernConfig config;
     private final Journal journal;
     private final TernMetrics metrics;
-    private final QueueRunner runner;
+    private final QueueManager runner;
     private final MailDns dns;
     private final ConnectionCache connections;
     private final SmtpServer smtp;
@@ -90,9 +88,9 @@ public final class MailServer implements AutoCloseable {
                 bodies.located(a.id(), index); // the bytes stay in the journal until an attempt needs them
             }
         });
-        int overdue = state.scheduler().spreadOverdue(clock.instant(), RESTART_SPREAD);
-        log.info("journal replayed: {} events, {} messages and {} recipients pending, {} overdue spread out",
-                replayed.events(), state.messageCount(), state.pendingRecipientCount(), overdue);
+        // What fell due while Tern was down goes out at once: the destination windows bound the burst.
+        log.info("journal replayed: {} events, {} messages and {} recipients pending",
+                replayed.events(), state.messageCount(), state.pendingRecipientCount());
 
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         if (replayed.highestId() != null) {
@@ -112,9 +110,9 @@ public final class MailServer implements AutoCloseable {
                 return journal.appendLocated(event);
             }
         };
-        this.runner = new QueueRunner(state, clock, events, bodies,
+        this.runner = new QueueManager(state, clock, events, bodies,
                 new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,
-                config.delivery().connections().total(), settings(config, clock));
+                settings(config, clock));
         runner.start();
         metrics.watchQueue(runner.gauges());
 
@@ -154,12 +152,13 @@ public final class MailServer implements AutoCloseable {
         return new MailServer(config, clock);
     }
 
-    private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
+    private QueueManager.Settings settings(TernConfig config, InstantSource clock) {
         var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
                 ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config), metrics);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
-        return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
-                config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
+        return new QueueManager.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
+                QueueManager.Settings.perDestination(config.delivery().connections().perDomain()),
+                config.delivery().connections().total(), config.server().fqdn(), copyTo,
                 config.delivery().maxHopCount());
     }
 
@@ -266,7 +265,7 @@ public final class MailServer implements AutoCloseable {
         return admin.boundAddress();
     }
 
-    public QueueRunner queue() {
+    public QueueManager queue() {
         return runner;
     }
 

@@ -1,0 +1,527 @@
+package tern.delivery;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tern.address.Mailbox;
+import tern.badmail.Badmail;
+import tern.envelope.Envelope;
+import tern.envelope.Recipient;
+import tern.journal.JournalEvent;
+import tern.journal.JournalEvent.Accepted;
+import tern.journal.JournalEvent.Badmailed;
+import tern.journal.JournalEvent.RetryRequested;
+import tern.metrics.QueueGauges;
+import tern.metrics.TernMetrics;
+import tern.outcome.RecipientOutcome;
+import tern.queue.DeliveryPolicy;
+import tern.queue.DeliveryPolicy.Transport;
+import tern.queue.Dispatch;
+import tern.queue.QueueId;
+import tern.queue.QueueIdGenerator;
+import tern.queue.QueueState;
+import tern.queue.Report;
+import tern.queue.Scheduler.DueWork;
+import tern.queue.Settlement;
+import tern.route.Destination;
+import tern.route.Route;
+import tern.route.Router;
+
+/**
+ * The queue manager: the one owner of the queue state and the only writer of queue events
+ * (outcomes, delays, reports queued, deletes, retries). Postfix's qmgr rule: one thread
+ * decides what is delivered when; everything else sends it a request.
+ *
+ * <p>Its thread takes due recipients from the scheduler, groups them by message and
+ * destination into jobs, and lets {@link Dispatch} start each when its destination's window
+ * and the total window have room; a {@link DeliveryAgent} carries it out on a virtual thread
+ * and posts the outcomes back. {@link Settlement} turns them into events; once they are
+ * journaled they are folded in. A recipient taken from the scheduler is in flight until
+ * then, so it cannot be dispatched twice; an outcome whose journal write fails is not folded
+ * in, and the recipient is tried again a minute later.
+ *
+ * <p>Delay notices are scheduler entries like retries (one timer). Reports (NDRs, delay and
+ * success DSNs) and Badmail entries are made when the last delivery of a message in this
+ * round has reported, so one message's recipients that failed together share one NDR; the
+ * {@link Notifier} builds them on a worker, and this thread journals them.
+ */
+public final class QueueManager implements AutoCloseable {
+
+    static final Logger log = LoggerFactory.getLogger("tern.delivery");
+    private static final int POLL_BATCH = 512;
+    static final Duration JOURNAL_RETRY = Duration.ofMinutes(1);
+
+    /**
+     * What the manager needs that may change on reload; every limit applies from the next dispatch.
+     *
+     * @param limits each destination's connection limit and rate
+     * @param totalConnections most remote deliveries under way at once
+     */
+    public record Settings(Router router, DeliveryPolicy policy, RemoteDelivery remote,
+                           Function<Destination, Dispatch.Limits> limits, int totalConnections,
+                           String fqdn, Mailbox ndrCopyTo, int maxHopCount) {
+
+        /** Every remote destination limited to {@code perDestination} connections, no rate. */
+        public static Function<Destination, Dispatch.Limits> perDestination(int perDestination) {
+            Dispatch.Limits remote = new Dispatch.Limits(perDestination, null, true);
+            Dispatch.Limits local = new Dispatch.Limits(perDestination, null, false);
+            return d -> d.isLocal() ? local : remote;
+        }
+    }
+
+    final QueueState state;
+    final InstantSource clock;
+    final EventLog journal;
+    final MessageBodies bodies;
+    private final Badmail badmail;
+    final TernMetrics metrics;
+    private final Notifier notifier;
+    private final DeliveryAgent agent;
+    private final Dispatch dispatch;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("delivery-", 0).factory());
+    private final Map<QueueId, Round> rounds = new HashMap<>();
+    private final DelayNotices notices;
+    private final Thread owner;
+    volatile Settings settings;
+    private volatile boolean running = true;
+    private volatile Gauges gauges = new Gauges(0, 0, 0, null);
+    private long gaugesAt;
+
+    public QueueManager(QueueState state, InstantSource clock, EventLog journal, MessageBodies bodies,
+                        LocalDelivery local, Badmail badmail, QueueIdGenerator ids, TernMetrics metrics,
+                        Settings settings) {
+        this.state = state;
+        this.clock = clock;
+        this.journal = journal;
+        this.bodies = bodies;
+        this.badmail = badmail;
+        this.metrics = metrics;
+        this.notifier = new Notifier(clock, bodies, badmail, ids, metrics);
+        this.agent = new DeliveryAgent(bodies, local);
+        this.settings = settings;
+        this.dispatch = new Dispatch(settings.totalConnections(), settings.limits());
+        this.notices = new DelayNotices(this);
+        this.owner = Thread.ofPlatform().name("queue-manager").daemon(false).unstarted(this::run);
+    }
+
+    public void start() {
+        owner.start();
+    }
+
+    /** A message was journaled (a fresh arrival): queue it. Its bytes must already be kept. */
+    public void arrived(Accepted accepted) {
+        post(() -> state.apply(accepted));
+    }
+
+    /** New routes, retry settings and limits: they apply from the next dispatch. */
+    public void reconfigure(Settings next) {
+        settings = next;
+        post(() -> dispatch.limits(next.totalConnections(), next.limits()));
+    }
+
+    /** Asks the owner thread for something, e.g. a listing of the queue. */
+    public <T> CompletableFuture<T> ask(Function<QueueState, T> question) {
+        var answer = new CompletableFuture<T>();
+        post(() -> {
+            try {
+                answer.complete(question.apply(state));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    /** {@code tern queue retry ID}: every pending recipient of the message is due now. */
+    public CompletableFuture<Boolean> retry(QueueId id) {
+        var answer = new CompletableFuture<Boolean>();
+        post(() -> {
+            if (!state.isPending(id)) {
+                answer.complete(false);
+                return;
+            }
+            var event = new RetryRequested(id, clock.instant());
+            journal.append(event).whenComplete((v, error) -> post(() -> {
+                if (error != null) {
+                    answer.completeExceptionally(error);
+                } else {
+                    state.apply(event);
+                    answer.complete(true);
+                }
+            }));
+        });
+        return answer;
+    }
+
+    /** {@code tern queue retry --all}: flush. Returns how many messages were made due. */
+    public CompletableFuture<Integer> retryAll() {
+        return this.<List<QueueId>>ask(s -> s.list().stream().map(QueueState.QueuedMessage::id).toList())
+                .thenCompose(list -> {
+                    var all = list.stream().map(this::retry).toArray(CompletableFuture[]::new);
+                    return CompletableFuture.allOf(all).thenApply(v -> list.size());
+                });
+    }
+
+    /**
+     * {@code tern queue delete ID}: the message goes to Badmail with the reason "deleted by
+     * operator" (the file is written on a worker), and the Badmailed event, journaled by this
+     * manager, removes it from the queue.
+     */
+    public CompletableFuture<Boolean> delete(QueueId id) {
+        return this.<Envelope>ask(s -> s.envelope(id).orElse(null)).thenComposeAsync(envelope -> {
+            if (envelope == null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            Instant now = clock.instant();
+            try {
+                badmail.store(envelope, bodies.read(id), "deleted by operator", now);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            var answer = new CompletableFuture<Boolean>();
+            var event = new Badmailed(id, now, "deleted by operator");
+            post(() -> journal.append(event).whenComplete((v, error) -> post(() -> {
+                if (error != null) {
+                    answer.completeExceptionally(error);
+                    return;
+                }
+                state.apply(event);
+                bodies.forget(id);
+                metrics.messageBadmailed();
+                log.info("{}: removed, status=badmailed (deleted by operator)", id);
+                answer.complete(true);
+            })));
+            return answer;
+        }, workers);
+    }
+
+    /** Wakes the owner thread, e.g. after a test moved its clock on. */
+    public void wake() {
+        LockSupport.unpark(owner);
+    }
+
+    void post(Runnable task) {
+        inbox.add(task);
+        LockSupport.unpark(owner);
+    }
+
+    /** The queue's size as last published by the owner thread, for /metrics (read from other threads). */
+    public QueueGauges gauges() {
+        return new QueueGauges() {
+            @Override
+            public long pendingRecipients() {
+                return gauges.pending();
+            }
+
+            @Override
+            public long deferredRecipients() {
+                return gauges.deferred();
+            }
+
+            @Override
+            public long messages() {
+                return gauges.messages();
+            }
+
+            @Override
+            public Instant oldestMessageArrival() {
+                return gauges.oldest();
+            }
+        };
+    }
+
+    private record Gauges(long pending, long deferred, long messages, Instant oldest) {
+    }
+
+    /** At most once a second: finding the oldest message walks the whole queue. */
+    private void publishGauges(Instant now) {
+        long millis = now.toEpochMilli();
+        if (millis - gaugesAt < 1000 && millis >= gaugesAt) {
+            return;
+        }
+        gaugesAt = millis;
+        long total = state.pendingRecipientCount();
+        long waiting = state.scheduledRetries();
+        gauges = new Gauges(total - waiting, waiting, state.messageCount(), state.oldestPendingArrival().orElse(null));
+    }
+
+    private void run() {
+        notices.load(); // the state was replayed before the manager started
+        while (running) {
+            Runnable task;
+            while ((task = inbox.poll()) != null) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("queue manager task failed", e);
+                }
+            }
+            Instant now = clock.instant();
+            publishGauges(now);
+            List<DueWork> due = state.scheduler().pollDue(now, POLL_BATCH);
+            for (DueWork work : due) {
+                try {
+                    plan(work, now);
+                } catch (RuntimeException e) {
+                    // Taken from the scheduler but not handed out: put them back, or they wait for a restart.
+                    log.error("{}: dispatch failed, retried in {}", work.id(), JOURNAL_RETRY, e);
+                    for (String recipient : work.recipients()) {
+                        if (QueueState.noticeOf(recipient) == null) {
+                            state.scheduler().schedule(work.id(), recipient, now.plus(JOURNAL_RETRY));
+                        }
+                    }
+                }
+            }
+            try {
+                dispatch.run(now.toEpochMilli(), decisions);
+            } catch (RuntimeException e) {
+                log.error("dispatch failed", e); // never the end of the queue manager
+            }
+            if (due.size() == POLL_BATCH || !inbox.isEmpty()) {
+                continue;
+            }
+            long wakeAt = Math.min(state.scheduler().nextDue().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE),
+                    dispatch.nextWake());
+            long waitNanos = wakeAt == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1)
+                    : TimeUnit.MILLISECONDS.toNanos(wakeAt - now.toEpochMilli());
+            if (waitNanos > 0) {
+                // Bounded: a clock that jumps (a test's, or NTP) is noticed within a second.
+                LockSupport.parkNanos(this, Math.min(waitNanos, TimeUnit.SECONDS.toNanos(1)));
+            }
+        }
+    }
+
+    /** A message's deliveries under way in this round, and what they have reported so far. */
+    private static final class Round {
+        int deliveries;
+        final Report report;
+
+        Round(Envelope envelope) {
+            this.report = new Report(envelope);
+        }
+    }
+
+    /** Due recipients of one message: delay notices fire; the rest become one job per destination. */
+    private void plan(DueWork work, Instant now) {
+        Envelope envelope = state.envelope(work.id()).orElse(null);
+        if (envelope == null) {
+            return;
+        }
+        Settings s = settings;
+        Map<Destination, List<Recipient>> groups = new LinkedHashMap<>();
+        Map<Destination, Route> routes = new HashMap<>();
+        List<Recipient> unroutable = new ArrayList<>(0);
+        for (String name : work.recipients()) {
+            String notice = QueueState.noticeOf(name);
+            if (notice != null) {
+                state.noticeTaken(work.id(), notice);
+                notices.fire(envelope, notice, now);
+                continue;
+            }
+            Recipient recipient = find(envelope, name);
+            if (recipient == null) {
+                continue;
+            }
+            Route route;
+            try {
+                route = s.router().route(recipient.address());
+            } catch (IllegalArgumentException e) {
+                unroutable.add(recipient); // e.g. an address literal that is no IP address
+                continue;
+            }
+            Destination destination = Destination.of(route);
+            groups.computeIfAbsent(destination, k -> new ArrayList<>()).add(recipient);
+            routes.putIfAbsent(destination, route);
+        }
+        if (!unroutable.isEmpty()) {
+            round(envelope).deliveries++;
+            settle(envelope, Transport.REMOTE, DeliveryAgent.everyone(unroutable, DeliveryAgent.UNROUTABLE));
+        }
+        groups.forEach((destination, recipients) ->
+                dispatch.offer(new Dispatch.Job(envelope.id(), recipients, routes.get(destination), destination)));
+    }
+
+    private Round round(Envelope envelope) {
+        return rounds.computeIfAbsent(envelope.id(), id -> new Round(envelope));
+    }
+
+    private final Dispatch.Decisions decisions = new Dispatch.Decisions() {
+        @Override
+        public void start(Dispatch.Job job) {
+            Envelope envelope = state.envelope(job.id()).orElse(null);
+            if (envelope == null) { // deleted while it waited in its lane
+                dispatch.finished(job, List.of(), clock.millis());
+                return;
+            }
+            round(envelope).deliveries++;
+            RemoteDelivery remote = settings.remote();
+            workers.execute(() -> {
+                List<RecipientOutcome> outcomes = agent.deliver(job, envelope, remote);
+                post(() -> {
+                    dispatch.finished(job, outcomes.stream().map(RecipientOutcome::outcome).toList(), clock.millis());
+                    settle(envelope, transport(job.route()), outcomes);
+                });
+            });
+        }
+
+        @Override
+        public void down(Dispatch.Job job, long until, tern.outcome.Outcome lastFailure) {
+            Envelope envelope = state.envelope(job.id()).orElse(null);
+            if (envelope == null) {
+                return;
+            }
+            round(envelope).deliveries++;
+            settle(envelope, transport(job.route()), DeliveryAgent.everyone(job.recipients(),
+                    Down.outcome(job.destination(), Instant.ofEpochMilli(until), lastFailure)));
+        }
+    };
+
+    private static Transport transport(Route route) {
+        return route instanceof Route.Local ? Transport.LOCAL : Transport.REMOTE;
+    }
+
+    private static Recipient find(Envelope envelope, String name) {
+        for (Recipient r : envelope.recipients()) {
+            if (r.address().toString().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** On the owner thread: outcomes become journal events, decided by the delivery policy. */
+    private void settle(Envelope envelope, Transport transport, List<RecipientOutcome> outcomes) {
+        QueueId id = envelope.id();
+        Round round = rounds.get(id);
+        Instant now = clock.instant();
+        Settings s = settings;
+        var result = Settlement.settle(envelope, transport, outcomes, state, s.policy(), now,
+                round == null ? null : round.report, name -> notices.underWay(id, name));
+        result.log().forEach(line -> log.info(line));
+        for (JournalEvent e : result.events()) {
+            switch (e) {
+                case JournalEvent.Delivered d -> metrics.recipientDelivered(Duration.between(envelope.arrival(), now));
+                case JournalEvent.Deferred d -> metrics.recipientDeferred();
+                case JournalEvent.Failed f -> metrics.recipientFailed();
+                default -> { }
+            }
+        }
+        CompletableFuture<?>[] writes = result.events().stream().map(journal::append).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(writes).whenComplete((v, error) -> post(() -> {
+            if (error == null) {
+                result.events().forEach(state::apply);
+                for (Settlement.Deferral d : result.deferred()) {
+                    notices.watch(envelope, d.recipient(), transport, d.nextAttempt());
+                }
+            } else {
+                log.error("{}: journal write failed, recipients retried in {}: {}", id, JOURNAL_RETRY, error.toString());
+                Instant retryAt = clock.instant().plus(JOURNAL_RETRY);
+                for (RecipientOutcome o : outcomes) {
+                    String name = o.recipient().address().toString();
+                    if (state.recipient(id, name).map(r -> r.state() == QueueState.State.PENDING).orElse(false)) {
+                        state.scheduler().schedule(id, name, retryAt);
+                    }
+                }
+            }
+            finishDelivery(id);
+        }));
+    }
+
+    /** The last delivery of a round has reported: send its reports, badmail what must be, forget the bytes. */
+    private void finishDelivery(QueueId id) {
+        Round round = rounds.get(id);
+        if (round == null || --round.deliveries > 0) {
+            return;
+        }
+        rounds.remove(id);
+        boolean finished = !state.isPending(id);
+        if (!finished) {
+            bodies.spill(id); // waits for a retry: the journal has the bytes
+        }
+        if (round.report.isEmpty()) {
+            if (finished) {
+                bodies.forget(id);
+            }
+            return;
+        }
+        send(round.report, finished);
+    }
+
+    /** Builds a report's DSNs on a worker; journals them (and the Badmailed) here. */
+    void send(Report report, boolean finished) {
+        Settings s = settings;
+        QueueId id = report.envelope.id();
+        workers.execute(() -> {
+            Notifier.Notices notices = notifier.prepare(report, finished, s);
+            post(() -> {
+                journalNotices(notices);
+                if (finished && notices.badmailed() == null && !state.isPending(id)) {
+                    bodies.forget(id);
+                }
+            });
+        });
+    }
+
+    private void journalNotices(Notifier.Notices n) {
+        for (Accepted accepted : n.reports()) {
+            journal.appendLocated(accepted).whenComplete((index, error) -> post(() -> {
+                if (error == null) {
+                    bodies.located(accepted.id(), index);
+                    log.info("{}: report about {} queued to <{}>", accepted.id(), n.about(),
+                            accepted.envelope().recipients().getFirst().address());
+                    state.apply(accepted);
+                } else {
+                    bodies.forget(accepted.id());
+                    log.error("{}: could not journal the report about {}: {}", accepted.id(), n.about(), error.toString());
+                }
+            }));
+        }
+        if (n.badmailed() != null) {
+            journal.append(n.badmailed()).whenComplete((v, error) -> post(() -> {
+                if (error == null) {
+                    state.apply(n.badmailed());
+                    bodies.forget(n.about());
+                }
+            }));
+        }
+    }
+
+    /** Stops dispatching; deliveries under way get {@code grace} to report, the rest are retried after restart. */
+    public void shutdown(Duration grace) {
+        running = false;
+        LockSupport.unpark(owner);
+        try {
+            owner.join(grace.toMillis());
+            workers.shutdown();
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+}
