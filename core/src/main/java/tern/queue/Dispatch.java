@@ -76,6 +76,8 @@ public final class Dispatch {
         }
     }
 
+    private static final int KEEP_IDLE = 1 << 16;
+
     private final HashMap<Destination, Lane> lanes = new HashMap<>();
     private final ArrayDeque<Lane> runnable = new ArrayDeque<>();
     private final ArrayDeque<Lane> waitingForTotal = new ArrayDeque<>();
@@ -237,9 +239,13 @@ public final class Dispatch {
         }
     }
 
-    /** An idle lane is dropped: thousands of destinations come and go. It starts afresh next time. */
+    /**
+     * An idle lane is dropped once there are many: destinations come and go by the thousand,
+     * and an idle one starts afresh next time. Below that, lanes are kept, which spares the
+     * busiest path (a destination that empties its backlog with every delivery) an allocation.
+     */
     private void forgetIfIdle(Lane lane, long now) {
-        if (lane.window.isIdle(now)) {
+        if (lanes.size() > KEEP_IDLE && lane.window.isIdle(now)) {
             lanes.remove(lane.destination);
         }
     }
