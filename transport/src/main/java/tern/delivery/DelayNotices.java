@@ -53,9 +53,9 @@ final class DelayNotices {
         DeliveryPolicy policy = manager.settings.policy();
         Instant at = policy.delayNoticeAt(envelope, transport);
         if (status != null && !status.delayNotified() && !envelope.reversePath().isNull()
-                && status.recipient().wantsDelayNotice()
-                && at.isAfter(manager.clock.instant()) && at.isBefore(nextAttempt)) {
-            manager.state.scheduleNotice(envelope.id(), name, at);
+                && status.recipient().wantsDelayNotice() && at.isBefore(nextAttempt)) {
+            Instant now = manager.clock.instant();
+            manager.state.scheduleNotice(envelope.id(), name, at.isAfter(now) ? at : now); // overdue: at once
         }
     }
 

@@ -80,6 +80,8 @@ class QueueManagerTest {
     private int perDestination = 10;
 
     /** A runner for local domain local.test, with far.test routed to {@code remotePort} on 127.0.0.2. */
+    private QueueState initial = new QueueState();
+
     private void startRunner(int remotePort, TernConfig.Retry retry) {
         var defaults = TernConfig.defaults("mx.tern.test");
         var delivery = new TernConfig.Delivery(retry, Duration.ofHours(12), Duration.ofDays(2),
@@ -94,7 +96,7 @@ class QueueManagerTest {
             journal.add(event);
             return CompletableFuture.completedFuture(null);
         };
-        runner = new QueueManager(new QueueState(), clock, log, bodies, new LocalDelivery(new Maildir(data, "mx.tern.test")),
+        runner = new QueueManager(initial, clock, log, bodies, new LocalDelivery(new Maildir(data, "mx.tern.test")),
                 new Badmail(data), ids, metrics, new QueueManager.Settings(new Router(config),
                 new DeliveryPolicy(delivery, clock), remote, QueueManager.Settings.perDestination(perDestination), 10,
                 "mx.tern.test", new Mailbox("postmaster", "local.test"), 100));
@@ -297,6 +299,29 @@ class QueueManagerTest {
             Eventually.await("8 deliveries", () -> events(JournalEvent.Delivered.class).size() == 8);
             assertThat(most.get()).isLessThanOrEqualTo(2);
         }
+    }
+
+    @Test
+    void afterARestartTheDelayNoticeTimerOfADeferredRecipientIsRebuiltFromTheState() throws Exception {
+        var envelope = new Envelope(ids.next(), sender("alice@local.test"), List.of(rcpt("slow@far.test")),
+                Body.SEVEN_BIT, false, null, null, -1, "127.0.0.1", "client.test", T0);
+        byte[] message = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+        bodies.keep(envelope.id(), message);
+        // As replayed from the journal: deferred three times, next attempt at 15h.
+        initial.apply(new JournalEvent.Accepted(envelope, message));
+        initial.scheduler().pollDue(T0, 10);
+        initial.apply(new JournalEvent.Deferred(envelope.id(), T0.plus(Duration.ofHours(10)), "slow@far.test",
+                "127.0.0.2[127.0.0.2]:25", "451 4.4.1 not now", 3, T0.plus(Duration.ofHours(15))));
+        clock.set(T0.plus(Duration.ofHours(11)));
+        startRunner(9, TernConfig.Retry.defaults());
+
+        clock.set(T0.plus(Duration.ofHours(12)));
+        runner.wake();
+
+        Eventually.await("delay DSN delivered", () -> files(data.resolve("drop/local.test/alice/new")).size() == 1);
+        assertThat(events(JournalEvent.DelayNotified.class)).singleElement()
+                .satisfies(n -> assertThat(n.at()).isEqualTo(T0.plus(Duration.ofHours(12))));
+        assertThat(events(JournalEvent.Deferred.class)).as("no attempt for the notice").isEmpty();
     }
 
     @Test
