@@ -88,7 +88,7 @@ final class DelayNotices {
             underWay.remove(key);
             if (error == null) {
                 manager.state.apply(notice);
-                manager.send(report, false);
+                manager.rounds.send(report, false);
             }
         }));
     }

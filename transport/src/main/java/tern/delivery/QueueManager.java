@@ -6,11 +6,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +22,6 @@ import tern.address.Mailbox;
 import tern.badmail.Badmail;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
-import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
 import tern.journal.JournalEvent.RetryRequested;
@@ -37,9 +34,7 @@ import tern.queue.Dispatch;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
-import tern.queue.Report;
 import tern.queue.Scheduler.DueWork;
-import tern.queue.Settlement;
 import tern.route.Destination;
 import tern.route.Route;
 import tern.route.Router;
@@ -92,19 +87,18 @@ public final class QueueManager implements AutoCloseable {
     final MessageBodies bodies;
     private final Badmail badmail;
     final TernMetrics metrics;
-    private final Notifier notifier;
+    final Notifier notifier;
     private final DeliveryAgent agent;
     private final Dispatch dispatch;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 0).factory());
-    private final Map<QueueId, Round> rounds = new HashMap<>();
-    private final DelayNotices notices;
+    final Rounds rounds;
+    final DelayNotices notices;
     private final Thread owner;
     volatile Settings settings;
     private volatile boolean running = true;
-    private volatile Gauges gauges = new Gauges(0, 0, 0, null);
-    private long gaugesAt;
+    private final QueueSize size = new QueueSize();
 
     public QueueManager(QueueState state, InstantSource clock, EventLog journal, MessageBodies bodies,
                         LocalDelivery local, Badmail badmail, QueueIdGenerator ids, TernMetrics metrics,
@@ -116,6 +110,7 @@ public final class QueueManager implements AutoCloseable {
         this.badmail = badmail;
         this.metrics = metrics;
         this.notifier = new Notifier(clock, bodies, badmail, ids, metrics);
+        this.rounds = new Rounds(this);
         this.agent = new DeliveryAgent(bodies, local);
         this.settings = settings;
         this.dispatch = new Dispatch(settings.totalConnections(), settings.limits());
@@ -226,42 +221,7 @@ public final class QueueManager implements AutoCloseable {
 
     /** The queue's size as last published by the owner thread, for /metrics (read from other threads). */
     public QueueGauges gauges() {
-        return new QueueGauges() {
-            @Override
-            public long pendingRecipients() {
-                return gauges.pending();
-            }
-
-            @Override
-            public long deferredRecipients() {
-                return gauges.deferred();
-            }
-
-            @Override
-            public long messages() {
-                return gauges.messages();
-            }
-
-            @Override
-            public Instant oldestMessageArrival() {
-                return gauges.oldest();
-            }
-        };
-    }
-
-    private record Gauges(long pending, long deferred, long messages, Instant oldest) {
-    }
-
-    /** At most once a second: finding the oldest message walks the whole queue. */
-    private void publishGauges(Instant now) {
-        long millis = now.toEpochMilli();
-        if (millis - gaugesAt < 1000 && millis >= gaugesAt) {
-            return;
-        }
-        gaugesAt = millis;
-        long total = state.pendingRecipientCount();
-        long waiting = state.scheduledRetries();
-        gauges = new Gauges(total - waiting, waiting, state.messageCount(), state.oldestPendingArrival().orElse(null));
+        return size;
     }
 
     private void run() {
@@ -276,7 +236,7 @@ public final class QueueManager implements AutoCloseable {
                 }
             }
             Instant now = clock.instant();
-            publishGauges(now);
+            size.publish(state, now);
             List<DueWork> due = state.scheduler().pollDue(now, POLL_BATCH);
             for (DueWork work : due) {
                 try {
@@ -307,16 +267,6 @@ public final class QueueManager implements AutoCloseable {
                 // Bounded: a clock that jumps (a test's, or NTP) is noticed within a second.
                 LockSupport.parkNanos(this, Math.min(waitNanos, TimeUnit.SECONDS.toNanos(1)));
             }
-        }
-    }
-
-    /** A message's deliveries under way in this round, and what they have reported so far. */
-    private static final class Round {
-        int deliveries;
-        final Report report;
-
-        Round(Envelope envelope) {
-            this.report = new Report(envelope);
         }
     }
 
@@ -353,15 +303,11 @@ public final class QueueManager implements AutoCloseable {
             routes.putIfAbsent(destination, route);
         }
         if (!unroutable.isEmpty()) {
-            round(envelope).deliveries++;
-            settle(envelope, Transport.REMOTE, DeliveryAgent.everyone(unroutable, DeliveryAgent.UNROUTABLE));
+            rounds.begin(envelope);
+            rounds.settle(envelope, Transport.REMOTE, DeliveryAgent.everyone(unroutable, DeliveryAgent.UNROUTABLE));
         }
         groups.forEach((destination, recipients) ->
                 dispatch.offer(new Dispatch.Job(envelope.id(), recipients, routes.get(destination), destination)));
-    }
-
-    private Round round(Envelope envelope) {
-        return rounds.computeIfAbsent(envelope.id(), id -> new Round(envelope));
     }
 
     private final Dispatch.Decisions decisions = new Dispatch.Decisions() {
@@ -372,13 +318,13 @@ public final class QueueManager implements AutoCloseable {
                 dispatch.finished(job, List.of(), clock.millis());
                 return;
             }
-            round(envelope).deliveries++;
+            rounds.begin(envelope);
             RemoteDelivery remote = settings.remote();
             workers.execute(() -> {
                 List<RecipientOutcome> outcomes = agent.deliver(job, envelope, remote);
                 post(() -> {
                     dispatch.finished(job, outcomes.stream().map(RecipientOutcome::outcome).toList(), clock.millis());
-                    settle(envelope, transport(job.route()), outcomes);
+                    rounds.settle(envelope, transport(job.route()), outcomes);
                 });
             });
         }
@@ -389,8 +335,8 @@ public final class QueueManager implements AutoCloseable {
             if (envelope == null) {
                 return;
             }
-            round(envelope).deliveries++;
-            settle(envelope, transport(job.route()), DeliveryAgent.everyone(job.recipients(),
+            rounds.begin(envelope);
+            rounds.settle(envelope, transport(job.route()), DeliveryAgent.everyone(job.recipients(),
                     Down.outcome(job.destination(), Instant.ofEpochMilli(until), lastFailure)));
         }
     };
@@ -406,103 +352,6 @@ public final class QueueManager implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** On the owner thread: outcomes become journal events, decided by the delivery policy. */
-    private void settle(Envelope envelope, Transport transport, List<RecipientOutcome> outcomes) {
-        QueueId id = envelope.id();
-        Round round = rounds.get(id);
-        Instant now = clock.instant();
-        Settings s = settings;
-        var result = Settlement.settle(envelope, transport, outcomes, state, s.policy(), now,
-                round == null ? null : round.report, name -> notices.underWay(id, name));
-        result.log().forEach(line -> log.info(line));
-        for (JournalEvent e : result.events()) {
-            switch (e) {
-                case JournalEvent.Delivered d -> metrics.recipientDelivered(Duration.between(envelope.arrival(), now));
-                case JournalEvent.Deferred d -> metrics.recipientDeferred();
-                case JournalEvent.Failed f -> metrics.recipientFailed();
-                default -> { }
-            }
-        }
-        CompletableFuture<?>[] writes = result.events().stream().map(journal::append).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(writes).whenComplete((v, error) -> post(() -> {
-            if (error == null) {
-                result.events().forEach(state::apply);
-                for (Settlement.Deferral d : result.deferred()) {
-                    notices.watch(envelope, d.recipient(), transport, d.nextAttempt());
-                }
-            } else {
-                log.error("{}: journal write failed, recipients retried in {}: {}", id, JOURNAL_RETRY, error.toString());
-                Instant retryAt = clock.instant().plus(JOURNAL_RETRY);
-                for (RecipientOutcome o : outcomes) {
-                    String name = o.recipient().address().toString();
-                    if (state.recipient(id, name).map(r -> r.state() == QueueState.State.PENDING).orElse(false)) {
-                        state.scheduler().schedule(id, name, retryAt);
-                    }
-                }
-            }
-            finishDelivery(id);
-        }));
-    }
-
-    /** The last delivery of a round has reported: send its reports, badmail what must be, forget the bytes. */
-    private void finishDelivery(QueueId id) {
-        Round round = rounds.get(id);
-        if (round == null || --round.deliveries > 0) {
-            return;
-        }
-        rounds.remove(id);
-        boolean finished = !state.isPending(id);
-        if (!finished) {
-            bodies.spill(id); // waits for a retry: the journal has the bytes
-        }
-        if (round.report.isEmpty()) {
-            if (finished) {
-                bodies.forget(id);
-            }
-            return;
-        }
-        send(round.report, finished);
-    }
-
-    /** Builds a report's DSNs on a worker; journals them (and the Badmailed) here. */
-    void send(Report report, boolean finished) {
-        Settings s = settings;
-        QueueId id = report.envelope.id();
-        workers.execute(() -> {
-            Notifier.Notices notices = notifier.prepare(report, finished, s);
-            post(() -> {
-                journalNotices(notices);
-                if (finished && notices.badmailed() == null && !state.isPending(id)) {
-                    bodies.forget(id);
-                }
-            });
-        });
-    }
-
-    private void journalNotices(Notifier.Notices n) {
-        for (Accepted accepted : n.reports()) {
-            journal.appendLocated(accepted).whenComplete((index, error) -> post(() -> {
-                if (error == null) {
-                    bodies.located(accepted.id(), index);
-                    log.info("{}: report about {} queued to <{}>", accepted.id(), n.about(),
-                            accepted.envelope().recipients().getFirst().address());
-                    state.apply(accepted);
-                } else {
-                    bodies.forget(accepted.id());
-                    log.error("{}: could not journal the report about {}: {}", accepted.id(), n.about(), error.toString());
-                }
-            }));
-        }
-        if (n.badmailed() != null) {
-            journal.append(n.badmailed()).whenComplete((v, error) -> post(() -> {
-                if (error == null) {
-                    state.apply(n.badmailed());
-                    bodies.forget(n.about());
-                }
-            }));
-        }
     }
 
     /** Stops dispatching; deliveries under way get {@code grace} to report, the rest are retried after restart. */
