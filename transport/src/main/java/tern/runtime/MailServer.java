@@ -30,6 +30,7 @@ import tern.delivery.LocalDelivery;
 import tern.delivery.QueueManager;
 import tern.delivery.RemoteDelivery;
 import tern.dns.MailDns;
+import tern.fs.DataDirLock;
 import tern.journal.Journal;
 import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.Accepted;
@@ -66,10 +67,12 @@ public final class MailServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
     private final InstantSource clock;
+    private final DataDirLock lock;
     private volatile TernConfig current;
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
 
-    private MailServer(TernConfig config, InstantSource clock) throws IOException {
+    private MailServer(TernConfig config, InstantSource clock, DataDirLock lock) throws IOException {
+        this.lock = lock;
         this.config = config;
         this.current = config;
         this.clock = clock;
@@ -149,7 +152,14 @@ public final class MailServer implements AutoCloseable {
 
     /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */
     public static MailServer start(TernConfig config, InstantSource clock) throws IOException {
-        return new MailServer(config, clock);
+        // One server per data directory: a second one would deliver the same queue twice.
+        DataDirLock lock = DataDirLock.acquire(config.server().dataDir());
+        try {
+            return new MailServer(config, clock, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     private QueueManager.Settings settings(TernConfig config, InstantSource clock) {
@@ -288,6 +298,7 @@ public final class MailServer implements AutoCloseable {
         dns.close();
         journal.close();
         metrics.close();
+        lock.close();
         log.info("stopped");
     }
 
