@@ -44,6 +44,22 @@ public record Mailbox(String localPart, String domain) {
         return !dotAllowed;
     }
 
+    /**
+     * The same mailbox with its domain in A-labels ({@code user@xn--bcher-kva.example}): what
+     * goes on the wire, so that only a non-ASCII local part needs SMTPUTF8 from the next hop.
+     * Itself when the domain is ASCII already, or is no valid IDN (then it stays as it came).
+     */
+    public Mailbox withAsciiDomain() {
+        if (isAscii(domain)) {
+            return this;
+        }
+        try {
+            return new Mailbox(localPart, DomainName.toAscii(domain));
+        } catch (IllegalArgumentException e) {
+            return this;
+        }
+    }
+
     /** True when either part holds a non-ASCII character, which needs SMTPUTF8. */
     public boolean isInternationalized() {
         return !isAscii(localPart) || !isAscii(domain);

@@ -29,4 +29,17 @@ public final class DataSizes {
         };
         return Math.multiplyExact(amount, unit);
     }
+
+    /** The shortest way to write {@code octets}: {@code 35MB}, {@code 10MiB}, or a plain number. */
+    public static String format(long octets) {
+        String[][] units = {{"GB", "1000000000"}, {"GiB", "1073741824"}, {"MB", "1000000"}, {"MiB", "1048576"},
+                {"KB", "1000"}, {"KiB", "1024"}};
+        for (String[] u : units) {
+            long size = Long.parseLong(u[1]);
+            if (octets != 0 && octets % size == 0) {
+                return octets / size + u[0];
+            }
+        }
+        return Long.toString(octets);
+    }
 }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The whole configuration. Every key is optional; the defaults live next to the fields,
- * in the {@code defaults()} of each record, and the README's table mirrors them.
+ * The whole configuration, as typed records. Every key is optional; its name, type, default
+ * and meaning are declared once, in {@link Parameters}: the {@code defaults()} of each record
+ * come from there, through {@link ConfigReader}.
  */
 public record TernConfig(
         Server server,
@@ -16,33 +17,40 @@ public record TernConfig(
         List<Route> routes,
         Dns dns,
         Journal journal,
-        Admin admin) {
+        Admin admin,
+        List<Dkim> dkim) {
 
     public TernConfig {
         routes = List.copyOf(routes);
+        dkim = dkim == null ? List.of() : List.copyOf(dkim);
+    }
+
+    /** Without DKIM signing keys. */
+    public TernConfig(Server server, Domains domains, Relay relay, Delivery delivery, List<Route> routes, Dns dns,
+                      Journal journal, Admin admin) {
+        this(server, domains, relay, delivery, routes, dns, journal, admin, List.of());
     }
 
     /** A working configuration for a host called {@code hostName}: see the README. */
     public static TernConfig defaults(String hostName) {
-        return new TernConfig(Server.defaults(hostName), Domains.defaults(hostName), Relay.defaults(),
-                Delivery.defaults(), List.of(), Dns.defaults(), Journal.defaults(), Admin.defaults());
+        return ConfigReader.defaults(hostName);
     }
 
     /**
-     * @param fqdn             name in the banner, EHLO and our Received headers; default: the OS host name
-     * @param listen           addresses to accept SMTP on; default 127.0.0.1:2525
-     * @param dataDir          journal/, badmail/ and drop/ live under it; default ./data
-     * @param maxMessageSize   octets; SIZE limit and DATA cap; default 35 MB
-     * @param maxRecipients    RCPTs per transaction; default 100
-     * @param maxConnections   concurrent inbound sessions; default 1000
-     * @param idleTimeout      a session silent this long is closed with 421; default 5m (RFC 5321 4.5.3.2.7)
-     * @param reverseDnsLookup mark unverified clients in Received; default false
+     * @param fqdn             name in the banner, EHLO and our Received headers
+     * @param listen           addresses to accept SMTP on
+     * @param dataDir          journal/, badmail/ and drop/ live under it
+     * @param maxMessageSize   octets; SIZE limit and DATA cap
+     * @param maxRecipients    RCPTs per transaction
+     * @param maxConnections   concurrent inbound sessions
+     * @param idleTimeout      a session silent this long is closed with 421
+     * @param reverseDnsLookup mark unverified clients in Received
      * @param tls              certificate and key for STARTTLS; null = no STARTTLS
-     * @param implicitTls      submission listeners with TLS from the first byte (RFC 8314, port 465); default none
-     * @param submission       submission listeners (RFC 6409, port 587): MAIL needs AUTH first; default none
-     * @param maxConnectionsPerClient concurrent inbound sessions from one client address; default 50
-     * @param maxErrors        error replies one session may get before it is closed with 421; default 10
-     * @param greetingDelay    wait this long before the 220; a client that talks first is dropped; default 0s
+     * @param implicitTls      submission listeners with TLS from the first byte (RFC 8314, port 465)
+     * @param submission       submission listeners (RFC 6409, port 587): MAIL needs AUTH first
+     * @param maxConnectionsPerClient concurrent inbound sessions from one client address
+     * @param maxErrors        error replies one session may get before it is closed with 421
+     * @param greetingDelay    wait this long before the 220; a client that talks first is dropped
      * @param authUsers        the users file for AUTH; null = {@code <dataDir>/users}
      */
     public record Server(
@@ -62,8 +70,6 @@ public record TernConfig(
             Duration greetingDelay,
             Path authUsers) {
 
-        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 50;
-        public static final int DEFAULT_MAX_ERRORS = 10;
 
         public Server {
             listen = List.copyOf(listen);
@@ -71,17 +77,17 @@ public record TernConfig(
             submission = List.copyOf(submission);
         }
 
-        /** The settings of issue 2 alone; every policy setting of issue 5 at its default. */
+        /** The listener and message settings alone; every inbound policy setting at its default. */
         public Server(String fqdn, List<Listener> listen, Path dataDir, long maxMessageSize, int maxRecipients,
                       int maxConnections, Duration idleTimeout, boolean reverseDnsLookup, Tls tls) {
             this(fqdn, listen, dataDir, maxMessageSize, maxRecipients, maxConnections, idleTimeout, reverseDnsLookup,
-                    tls, List.of(), List.of(), DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_MAX_ERRORS, Duration.ZERO,
+                    tls, List.of(), List.of(), Parameters.SERVER_MAX_CONNECTIONS_PER_CLIENT.defaultFor(null),
+                    Parameters.SERVER_MAX_ERRORS.defaultFor(null), Parameters.SERVER_GREETING_DELAY.defaultFor(null),
                     null);
         }
 
         public static Server defaults(String hostName) {
-            return new Server(hostName, List.of(Listener.parse("127.0.0.1:2525")), Path.of("data"),
-                    35L * 1000 * 1000, 100, 1000, Duration.ofMinutes(5), false, null);
+            return ConfigReader.defaults(hostName).server();
         }
 
         /** The users file AUTH reads: {@code authUsers}, or {@code users} in the data directory. */
@@ -122,15 +128,22 @@ public record TernConfig(
     public record Tls(Path certificate, Path privateKey) {
     }
 
-    /** @param local domains delivered to Maildir; default localhost and the host name */
-    public record Domains(List<String> local) {
+    /**
+     * @param local      domains delivered to Maildir
+     * @param recipients the file of their valid recipients and aliases; null = every local part is valid
+     */
+    public record Domains(List<String> local, Path recipients) {
         public Domains {
             local = local.stream().map(d -> d.toLowerCase(java.util.Locale.ROOT)).toList();
         }
 
+        /** Local domains that take any local part. */
+        public Domains(List<String> local) {
+            this(local, null);
+        }
+
         public static Domains defaults(String hostName) {
-            return new Domains(hostName.equalsIgnoreCase("localhost")
-                    ? List.of("localhost") : List.of("localhost", hostName));
+            return ConfigReader.defaults(hostName).domains();
         }
 
         public boolean isLocal(String domain) {
@@ -139,8 +152,8 @@ public record TernConfig(
     }
 
     /**
-     * @param allowFrom client networks (CIDR) that may relay to any domain; default loopback
-     * @param domains   remote domains anyone may relay to; default none
+     * @param allowFrom client networks (CIDR) that may relay to any domain
+     * @param domains   remote domains anyone may relay to
      */
     public record Relay(List<String> allowFrom, List<String> domains) {
         public Relay {
@@ -149,7 +162,7 @@ public record TernConfig(
         }
 
         public static Relay defaults() {
-            return new Relay(List.of("127.0.0.0/8", "::1/128"), List.of());
+            return ConfigReader.defaults("localhost").relay();
         }
     }
 
@@ -157,18 +170,18 @@ public record TernConfig(
      * The Delivery tab.
      *
      * @param retry                        intervals between attempts and the attempt limit
-     * @param delayNotification            a delay DSN once a remote recipient waits this long; default 12h
-     * @param expirationTimeout            a remote recipient fails after this long; default 2d
+     * @param delayNotification            a delay DSN once a remote recipient waits this long
+     * @param expirationTimeout            a remote recipient fails after this long
      * @param local                        the same two times for local delivery failures
-     * @param maxHopCount                  most Received headers a message may carry; default 100
-     * @param masqueradeDomain             replaces a local domain in MAIL FROM on the first hop; default none
-     * @param smartHost                    next hop for all remote mail; default none
-     * @param attemptDirectBeforeSmartHost try MX first, then the smart host; default false
-     * @param ndrCopyTo                    gets a copy of every NDR; default none
-     * @param port                         remote SMTP port; default 25
+     * @param maxHopCount                  most Received headers a message may carry
+     * @param masqueradeDomain             replaces a local domain in MAIL FROM on the first hop
+     * @param smartHost                    next hop for all remote mail
+     * @param attemptDirectBeforeSmartHost try MX first, then the smart host
+     * @param ndrCopyTo                    gets a copy of every NDR
+     * @param port                         remote SMTP port
      * @param connections                  outbound connection limits and the per-step timeout
-     * @param tls                          STARTTLS policy outbound; default opportunistic
-     * @param smartHostAuth                AUTH credentials for the smart host; default none
+     * @param tls                          STARTTLS policy outbound
+     * @param smartHostAuth                AUTH credentials for the smart host
      */
     public record Delivery(
             Retry retry,
@@ -183,38 +196,52 @@ public record TernConfig(
             int port,
             Connections connections,
             OutboundTls tls,
-            SmartHostAuth smartHostAuth) {
+            SmartHostAuth smartHostAuth,
+            OutboundTls smartHostTls,
+            Path trustAnchors) {
+
+        /** Without a smart host TLS level of its own (the default rule) and without trust anchors. */
+        public Delivery(Retry retry, Duration delayNotification, Duration expirationTimeout, Local local,
+                        int maxHopCount, String masqueradeDomain, String smartHost,
+                        boolean attemptDirectBeforeSmartHost, String ndrCopyTo, int port, Connections connections,
+                        OutboundTls tls, SmartHostAuth smartHostAuth) {
+            this(retry, delayNotification, expirationTimeout, local, maxHopCount, masqueradeDomain, smartHost,
+                    attemptDirectBeforeSmartHost, ndrCopyTo, port, connections, tls, smartHostAuth, null, null);
+        }
 
         public static Delivery defaults() {
-            return new Delivery(Retry.defaults(), Duration.ofHours(12), Duration.ofDays(2), Local.defaults(),
-                    100, null, null, false, null, 25, Connections.defaults(), OutboundTls.OPPORTUNISTIC,
-                    SmartHostAuth.NONE);
+            return ConfigReader.defaults("localhost").delivery();
         }
     }
 
     /** Each interval counts from the previous attempt; {@code limit} 0 = retry until expiration. */
     public record Retry(Duration first, Duration second, Duration third, Duration subsequent, int limit) {
         public static Retry defaults() {
-            return new Retry(Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofMinutes(60),
-                    Duration.ofMinutes(240), 0);
+            return Delivery.defaults().retry();
         }
     }
 
     public record Local(Duration delayNotification, Duration expirationTimeout) {
         public static Local defaults() {
-            return new Local(Duration.ofHours(12), Duration.ofDays(2));
+            return Delivery.defaults().local();
         }
     }
 
-    /** @param timeout for each SMTP step (connect, each reply), default 10m as in RFC 5321 4.5.3.2 */
+    /** @param timeout for each SMTP step (connect, each reply) */
     public record Connections(int total, int perDomain, Duration timeout) {
         public static Connections defaults() {
-            return new Connections(1000, 100, Duration.ofMinutes(10));
+            return Delivery.defaults().connections();
         }
     }
 
+    /**
+     * TLS levels for outbound SMTP, one vocabulary for MX delivery, the smart host and routes:
+     * OFF never STARTTLS; OPPORTUNISTIC encrypts when offered, unverified (RFC 7435, Postfix's
+     * "may"); REQUIRED encrypts, unverified (Postfix's "encrypt"); VERIFY encrypts with a PKIX
+     * chain and a certificate naming the host (RFC 6125; Postfix's "secure").
+     */
     public enum OutboundTls {
-        OPPORTUNISTIC, REQUIRED, OFF
+        OPPORTUNISTIC, REQUIRED, OFF, VERIFY
     }
 
     public record SmartHostAuth(String username, String password) {
@@ -231,7 +258,26 @@ public record TernConfig(
     }
 
     /** A route domain: {@code partner.example} exactly, or {@code .partner.example} for its subdomains. */
-    public record Route(String domain, String nextHop) {
+    public record Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth) {
+        public Route {
+            auth = auth == null ? SmartHostAuth.NONE : auth;
+        }
+
+        /** A route with the delivery's TLS level and no credentials of its own. */
+        public Route(String domain, String nextHop) {
+            this(domain, nextHop, null, SmartHostAuth.NONE);
+        }
+    }
+
+    /**
+     * A {@code dkim:} entry: mail From: {@code domain} (or a subdomain without an entry of its
+     * own) accepted from our own users is signed with this key.
+     *
+     * @param domain     the signing domain, {@code d=}
+     * @param selector   {@code s=}: the key's TXT record is at {@code selector._domainkey.domain}
+     * @param privateKey a PEM file (PKCS#8) of an RSA (2048 bits or more) or Ed25519 key
+     */
+    public record Dkim(String domain, String selector, Path privateKey) {
     }
 
     /** @param servers DNS servers as host or host:port; empty = the system resolver */
@@ -241,17 +287,17 @@ public record TernConfig(
         }
 
         public static Dns defaults() {
-            return new Dns(List.of(), Duration.ofSeconds(5));
+            return ConfigReader.defaults("localhost").dns();
         }
     }
 
     /**
      * @param sync   BATCH: msync (group commit) before every 250; NONE: leave it to the OS
-     * @param retain finished cycle files older than this are deleted; default 7d
+     * @param retain finished cycle files older than this are deleted
      */
     public record Journal(Sync sync, Duration retain) {
         public static Journal defaults() {
-            return new Journal(Sync.BATCH, Duration.ofDays(7));
+            return ConfigReader.defaults("localhost").journal();
         }
     }
 
@@ -262,7 +308,7 @@ public record TernConfig(
     /** @param listen host:port of /metrics and /health; null = off */
     public record Admin(String listen) {
         public static Admin defaults() {
-            return new Admin("127.0.0.1:8025");
+            return ConfigReader.defaults("localhost").admin();
         }
     }
 }

@@ -9,7 +9,7 @@ public final class HopCount {
     private HopCount() {
     }
 
-    private static final byte[] RECEIVED = {'r', 'e', 'c', 'e', 'i', 'v', 'e', 'd'};
+    private static final FieldName RECEIVED = new FieldName("Received");
 
     /**
      * Received fields in the header section of {@code message[offset, offset+length)}: lines
@@ -25,7 +25,7 @@ public final class HopCount {
             if (first == '\r' || first == '\n') {
                 break; // the empty line: body follows
             }
-            if (first != ' ' && first != '\t' && isReceived(message, i, end)) {
+            if (first != ' ' && first != '\t' && RECEIVED.startsLine(message, i, end)) {
                 count++;
             }
             while (i < end && message[i] != '\n') {
@@ -39,21 +39,5 @@ public final class HopCount {
     /** Whether a message with {@code count} Received fields is refused under {@code maxHopCount}. */
     public static boolean exceeds(int count, int maxHopCount) {
         return count > maxHopCount;
-    }
-
-    private static boolean isReceived(byte[] m, int i, int end) {
-        if (end - i < RECEIVED.length + 1) {
-            return false;
-        }
-        for (int k = 0; k < RECEIVED.length; k++) {
-            if ((m[i + k] | 0x20) != RECEIVED[k]) {
-                return false;
-            }
-        }
-        int j = i + RECEIVED.length;
-        while (j < end && (m[j] == ' ' || m[j] == '\t')) {
-            j++;
-        }
-        return j < end && m[j] == ':';
     }
 }

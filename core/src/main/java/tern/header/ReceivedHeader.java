@@ -13,13 +13,15 @@ import tern.queue.QueueId;
 /**
  * The trace field we prepend to every message we accept (RFC 5321 4.4):
  * <pre>
- * Received: from HELO ([192.0.2.1])
+ * Received: from HELO (ptr-name [192.0.2.1])
  *         by FQDN with ESMTP id ID
  *         for &lt;rcpt&gt;; Tue, 3 Jun 2025 11:05:30 +0000
  * </pre>
  * Folded before "by" and "for" so that every line stays short however long the names.
  *
  * @param heloName          what the client said in EHLO/HELO
+ * @param clientName        the client's forward-confirmed PTR name, written before its address
+ *                          (RFC 5321 4.4 TCP-info); null when unknown or reverse DNS is off
  * @param clientAddress     the client's IP address, without brackets
  * @param clientAnnotation  words after the address inside the comment, such as
  *                          {@code unverified} or {@code RDNS failed} (reverse-DNS verdict); null for none
@@ -29,8 +31,8 @@ import tern.queue.QueueId;
  * @param forRecipient      the one recipient, or null (see {@link #of})
  * @param time              when the message arrived
  */
-public record ReceivedHeader(String heloName, String clientAddress, String clientAnnotation, String byFqdn,
-                             WithProtocol protocol, QueueId id, Mailbox forRecipient, Instant time) {
+public record ReceivedHeader(String heloName, String clientName, String clientAddress, String clientAnnotation,
+                             String byFqdn, WithProtocol protocol, QueueId id, Mailbox forRecipient, Instant time) {
 
     private static final DateTimeFormatter RFC5322 =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -40,10 +42,17 @@ public record ReceivedHeader(String heloName, String clientAddress, String clien
      * with several, listing them all would tell every recipient who else got the message
      * (Postfix does the same).
      */
+    public static ReceivedHeader of(String heloName, String clientName, String clientAddress, String clientAnnotation,
+                                    String byFqdn, WithProtocol protocol, QueueId id, List<Recipient> recipients,
+                                    Instant time) {
+        Mailbox only = recipients.size() == 1 ? recipients.getFirst().address() : null;
+        return new ReceivedHeader(heloName, clientName, clientAddress, clientAnnotation, byFqdn, protocol, id, only, time);
+    }
+
+    /** Without a client name (reverse DNS off). */
     public static ReceivedHeader of(String heloName, String clientAddress, String clientAnnotation, String byFqdn,
                                     WithProtocol protocol, QueueId id, List<Recipient> recipients, Instant time) {
-        Mailbox only = recipients.size() == 1 ? recipients.getFirst().address() : null;
-        return new ReceivedHeader(heloName, clientAddress, clientAnnotation, byFqdn, protocol, id, only, time);
+        return of(heloName, null, clientAddress, clientAnnotation, byFqdn, protocol, id, recipients, time);
     }
 
     /** The whole field, folded, ending with CRLF. */
@@ -52,6 +61,10 @@ public record ReceivedHeader(String heloName, String clientAddress, String clien
         sb.append("Received: from ");
         appendPrintable(sb, heloName);
         sb.append(" (");
+        if (clientName != null && !clientName.isEmpty()) {
+            appendPrintable(sb, clientName);
+            sb.append(' ');
+        }
         if (clientAddress.indexOf(':') >= 0) {
             sb.append("[IPv6:").append(clientAddress).append(']');
         } else {

@@ -15,6 +15,9 @@ import tern.smtp.Reply;
  */
 public sealed interface Outcome permits RemoteReply, LocalDecision {
 
+    /** The reply: the server's own, or Tern's wording with its code and status. */
+    Reply reply();
+
     /** The reply code that decides delivered (2xx), transient (4xx) or permanent (5xx). */
     int code();
 

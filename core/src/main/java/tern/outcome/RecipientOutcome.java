@@ -22,6 +22,11 @@ public record RecipientOutcome(Recipient recipient, Outcome outcome, boolean nex
         return outcome.isTransient();
     }
 
+    /** The reply that decided it (the server's, or Tern's own wording: see {@link #outcome()} for who). */
+    public tern.smtp.Reply reply() {
+        return outcome.reply();
+    }
+
     public String relay() {
         return outcome.relay();
     }

@@ -1,6 +1,5 @@
 package tern.queue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +26,23 @@ public final class Settlement {
      * What to do after one delivery.
      *
      * @param events        to journal, then fold into the state
-     * @param log           one line per recipient, for the server log (queue id first)
+     * @param log           one line per recipient, for the server log
      * @param deferred      recipients deferred now, with their next attempt: the caller may
      *                      want a timer for a delay notice before then
      */
-    public record Result(List<JournalEvent> events, List<String> log, List<Deferral> deferred) {
+    public record Result(List<JournalEvent> events, List<LogLine> log, List<Deferral> deferred) {
+    }
+
+    /**
+     * What the log says about one recipient (Postfix's shape: to, relay, delay, attempts, dsn, status).
+     *
+     * @param status sent, deferred or bounced
+     * @param text   the reply or decision, in words
+     * @param next   the next attempt of a deferred recipient, else null
+     * @param reason the policy's reason, or null
+     */
+    public record LogLine(String recipient, String relay, int attempts, String dsn, String status, String text,
+                          Instant next, String reason) {
     }
 
     /** A recipient deferred to {@code nextAttempt}. */
@@ -51,9 +62,8 @@ public final class Settlement {
                                 Predicate<String> noticeUnderWay) {
         QueueId id = envelope.id();
         List<JournalEvent> events = new ArrayList<>(outcomes.size());
-        List<String> log = new ArrayList<>(outcomes.size());
+        List<LogLine> log = new ArrayList<>(outcomes.size());
         List<Deferral> deferred = new ArrayList<>();
-        String delay = seconds(Duration.between(envelope.arrival(), now));
         for (RecipientOutcome o : outcomes) {
             String name = o.recipient().address().toString();
             QueueState.RecipientStatus status = state.recipient(id, name).orElse(null);
@@ -62,11 +72,9 @@ public final class Settlement {
             }
             int attempts = status.attempts() + 1;
             Outcome outcome = o.outcome();
-            String head = id + ": to=<" + name + ">, relay=" + outcome.relay() + ", delay=" + delay
-                    + ", attempts=" + attempts;
             if (o.delivered()) {
                 events.add(new Delivered(id, now, name, outcome));
-                log.add(head + ", status=sent (" + outcome.text() + ")");
+                log.add(line(name, outcome, attempts, "sent", outcome.text(), null, null));
                 if (report != null && o.recipient().wantsSuccessNotice() && !envelope.reversePath().isNull()) {
                     // RFC 3461 5.2.2: a next hop that speaks DSN carries the request on; else we report.
                     if (transport == Transport.LOCAL) {
@@ -83,8 +91,7 @@ public final class Settlement {
             events.add(decision.event());
             switch (decision) {
                 case DeliveryPolicy.Defer d -> {
-                    log.add(head + ", status=deferred (" + outcome.text() + "), next=" + d.event().nextAttempt()
-                            + " (" + d.reason() + ")");
+                    log.add(line(name, outcome, attempts, "deferred", outcome.text(), d.event().nextAttempt(), d.reason()));
                     deferred.add(new Deferral(name, d.event().nextAttempt()));
                     if (report != null && policy.delayNoticeDue(envelope, status, transport)
                             && !noticeUnderWay.test(name)) {
@@ -96,33 +103,32 @@ public final class Settlement {
                     }
                 }
                 case DeliveryPolicy.FailWithNdr f -> {
-                    log.add(failed(head, f));
+                    log.add(failed(name, outcome, attempts, f));
                     if (report != null) {
                         report.failed.add(RecipientStatus.of(o.recipient(), Action.FAILED, f.event().outcome(), now, null));
                     }
                 }
                 case DeliveryPolicy.FailToBadmail b -> {
-                    log.add(failed(head, b));
+                    log.add(failed(name, outcome, attempts, b));
                     if (report != null) {
                         report.badmailReasons.add("<" + name + ">: " + b.event().reply() + " (relay "
                                 + outcome.relay() + ", " + now + ")");
                     }
                 }
-                case DeliveryPolicy.FailSilently f -> log.add(failed(head, f));
+                case DeliveryPolicy.FailSilently f -> log.add(failed(name, outcome, attempts, f));
             }
         }
         return new Result(events, log, deferred);
     }
 
-    private static String failed(String head, FailureDecision decision) {
+    private static LogLine failed(String name, Outcome attempt, int attempts, FailureDecision decision) {
         JournalEvent.Failed event = (JournalEvent.Failed) decision.event();
-        return head + ", status=bounced (" + event.reply() + ") (" + decision.reason() + ")";
+        return new LogLine(name, attempt.relay(), attempts, event.outcome().status().toString(), "bounced",
+                event.reply(), null, decision.reason());
     }
 
-    /** "12.3": tenths of a second, as String.format("%.1f") would say it, without its cost per log line. */
-    public static String seconds(Duration d) {
-        long tenths = Math.round(d.toMillis() / 100.0);
-        long abs = Math.abs(tenths);
-        return (tenths < 0 ? "-" : "") + abs / 10 + "." + abs % 10;
+    private static LogLine line(String name, Outcome outcome, int attempts, String status, String text, Instant next,
+                                String reason) {
+        return new LogLine(name, outcome.relay(), attempts, outcome.status().toString(), status, text, next, reason);
     }
 }

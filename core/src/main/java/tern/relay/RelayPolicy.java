@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import tern.address.DomainName;
 import tern.address.Mailbox;
 import tern.config.TernConfig;
 
@@ -32,7 +33,7 @@ public final class RelayPolicy {
 
     /** Whether mail for this domain is ours to deliver. An address literal never is. */
     public boolean isLocal(String domain) {
-        return !domain.startsWith("[") && localDomains.contains(domain.toLowerCase(Locale.ROOT));
+        return !domain.startsWith("[") && localDomains.contains(ascii(domain));
     }
 
     /** Whether this client may relay to anywhere. Worth caching per session. */
@@ -48,10 +49,19 @@ public final class RelayPolicy {
     /** Whether a RCPT to {@code recipient} from a client (that may or may not relay) is accepted. */
     public boolean accepts(Mailbox recipient, boolean clientMayRelay) {
         String domain = recipient.domain();
-        return clientMayRelay || isLocal(domain) || (!recipient.isAddressLiteral() && relayDomains.contains(domain));
+        return clientMayRelay || isLocal(domain) || (!recipient.isAddressLiteral() && relayDomains.contains(ascii(domain)));
     }
 
     private static Set<String> lower(List<String> domains) {
-        return domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        return domains.stream().map(RelayPolicy::ascii).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A-labels (bücher.example is xn--bcher-kva.example); a name that is no valid IDN stays as it is. */
+    private static String ascii(String domain) {
+        try {
+            return DomainName.toAscii(domain);
+        } catch (IllegalArgumentException e) {
+            return domain.toLowerCase(Locale.ROOT);
+        }
     }
 }

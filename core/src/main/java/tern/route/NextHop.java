@@ -3,6 +3,7 @@ package tern.route;
 import java.net.Inet6Address;
 import java.util.Locale;
 import java.util.Objects;
+import tern.address.DomainName;
 
 /**
  * Where a delivery attempt connects to: the value of {@code delivery.smartHost} and of
@@ -139,9 +140,16 @@ public record NextHop(String host, int port, boolean mxLookup) {
         return port;
     }
 
-    /** RFC 1035 2.3.1 letters-digits-hyphen labels; A-labels (xn--) carry IDNs. */
+    /** RFC 1035 2.3.1 letters-digits-hyphen labels; an IDN written in U-labels becomes its A-labels (xn--). */
     static String hostName(String text, String name) {
         String h = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (!DomainName.isAscii(h)) {
+            try {
+                h = DomainName.toAscii(h);
+            } catch (IllegalArgumentException e) {
+                throw bad(text, "a valid internationalized host name");
+            }
+        }
         if (h.isEmpty() || h.length() > 253) {
             throw bad(text, "a host name of 1 to 253 characters");
         }

@@ -70,29 +70,43 @@ public sealed interface Route permits Route.Local, Route.Relay, Route.Mx, Route.
 
     /**
      * {@code attemptDirectBeforeSmartHost}: deliver as for {@link Mx} first; only when that
-     * attempt fails TRANSIENTLY (4xx, no answer, no connection) does the recipient go to the
-     * smart host. A 5xx from the domain's own MX is the recipient's final answer: the smart
-     * host would only relay it to the same MX and bounce it later, with less information.
+     * attempt fails TRANSIENTLY (4xx, no answer, no connection), or the local DNS does not
+     * know the domain at all (NXDOMAIN: a split horizon, where the smart host sees more), does
+     * the recipient go to the smart host. A 5xx from the domain's own MX is the recipient's
+     * final answer: the smart host would only relay it to the same MX and bounce it later,
+     * with less information. A null MX (RFC 7505) is final too.
      */
-    record DirectThenSmartHost(String domain, NextHop smartHost) implements Route {
+    record DirectThenSmartHost(Route direct, NextHop smartHost) implements Route {
+        /**
+         * @param direct the direct attempt: an {@link Mx} lookup of a domain, or the
+         *               {@link Reason#ADDRESS_LITERAL} relay of an address literal
+         */
         public DirectThenSmartHost {
-            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(direct, "direct");
             Objects.requireNonNull(smartHost, "smartHost");
+            if (!(direct instanceof Mx || direct instanceof Relay r && r.reason() == Reason.ADDRESS_LITERAL)) {
+                throw new IllegalArgumentException("a direct attempt is an MX lookup or an address literal: " + direct);
+            }
         }
 
-        /** The direct attempt. */
-        public Mx direct() {
-            return new Mx(domain);
+        /** MX lookup of {@code domain} first. */
+        public DirectThenSmartHost(String domain, NextHop smartHost) {
+            this(new Mx(domain), smartHost);
+        }
+
+        /** The recipient's domain, or its address literal in brackets. */
+        public String domain() {
+            return direct instanceof Mx mx ? mx.domain() : ((Relay) direct).matched();
         }
 
         /** The route after a transient failure of the direct attempt. */
         public Relay fallback() {
-            return new Relay(smartHost, Reason.SMART_HOST_AFTER_DIRECT, domain);
+            return new Relay(smartHost, Reason.SMART_HOST_AFTER_DIRECT, domain());
         }
 
         @Override
         public String explain() {
-            return "MX lookup of " + domain + ", then smart host " + smartHost + " (after direct attempt)";
+            return direct.explain() + ", then smart host " + smartHost + " (after direct attempt)";
         }
     }
 }

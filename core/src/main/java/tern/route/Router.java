@@ -3,8 +3,8 @@ package tern.route;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import tern.address.DomainName;
 import tern.address.Mailbox;
 import tern.config.TernConfig;
 
@@ -12,9 +12,11 @@ import tern.config.TernConfig;
  * Decides the route of a recipient, in this order (the first that applies wins):
  * <ol>
  *   <li>a local domain ({@code domains.local}, exact names) → {@link Route.Local};</li>
- *   <li>an address literal ({@code user@[192.0.2.1]}) → that address, no MX lookup
- *       (RFC 5321 5.1). The sender named the very host; neither route domains (which are
- *       names) nor the smart host apply to it;</li>
+ *   <li>an address literal ({@code user@[192.0.2.1]}) → the smart host when one is set (as
+ *       IIS and Postfix's {@code relayhost} do: where a smart host exists, direct connections
+ *       out are usually blocked), through the literal first with
+ *       {@code attemptDirectBeforeSmartHost}; without a smart host → that address, no MX
+ *       lookup (RFC 5321 5.1). Route domains are names and never match a literal;</li>
  *   <li>a route domain ({@code routes[]}) → its next hop. {@code partner.example} matches
  *       that name only; {@code .partner.example} matches every name below it
  *       ({@code eu.partner.example}, {@code a.b.partner.example}) but NOT
@@ -89,7 +91,9 @@ public final class Router {
      *                                  not an IPv4 or IPv6 address
      */
     public Route route(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT); // returns the same String when already lower case
+        // A-labels: bücher.example and xn--bcher-kva.example are one domain (RFC 5890). For an
+        // ASCII name this is toLowerCase, which returns the same String when already lower case.
+        String d = DomainName.toAscii(domain);
         int to = d.length();
         if (to > 0 && d.charAt(to - 1) == '.') {
             to--;
@@ -152,7 +156,13 @@ public final class Router {
         if (!hop.isIpAddress()) {
             throw new IllegalArgumentException("address literal " + literal + " is not an IPv4 or IPv6 address");
         }
-        return new Route.Relay(hop, Route.Reason.ADDRESS_LITERAL, literal);
+        Route.Relay direct = new Route.Relay(hop, Route.Reason.ADDRESS_LITERAL, literal);
+        if (smartHost == null) {
+            return direct;
+        }
+        return directBeforeSmartHost
+                ? new Route.DirectThenSmartHost(direct, smartHost)
+                : new Route.Relay(smartHost, Route.Reason.SMART_HOST, literal);
     }
 
     private static String name(String d, int to) {
@@ -176,8 +186,7 @@ public final class Router {
     }
 
     private static String normalize(String domain) {
-        String d = domain.strip().toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        return DomainName.toAscii(domain.strip());
     }
 
     private static DomainTable.Entry combine(DomainTable.Entry a, DomainTable.Entry b) {

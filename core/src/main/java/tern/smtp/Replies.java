@@ -60,10 +60,22 @@ public final class Replies {
     public static final Reply TLS_NOT_OFFERED = new Reply(451, "4.7.10", "TLS required but the remote host does not offer STARTTLS");
     public static final Reply TLS_HANDSHAKE_FAILED = new Reply(451, "4.7.5", "TLS handshake with the remote host failed");
     public static final Reply AUTH_NEEDS_TLS = new Reply(451, "4.7.10", "Credentials are never sent over an unencrypted connection");
+    // The verify TLS level: a certificate that does not chain to a trusted CA or does not name
+    // the host (RFC 7372 X.7.5 "cryptographic failure"), and credentials kept back from a peer
+    // whose certificate was not verified.
+    public static final Reply TLS_NOT_VERIFIED = new Reply(451, "4.7.5", "Certificate of the remote host not verified");
+    public static final Reply CREDENTIALS_WITHHELD = new Reply(451, "4.7.5",
+            "Certificate of the remote host not verified; credentials withheld");
     public static final Reply AUTH_REJECTED = new Reply(535, "5.7.8", "Authentication credentials rejected by the remote host");
     public static final Reply REMOTE_MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message larger than the remote host's SIZE limit");
     public static final Reply REMOTE_NO_8BITMIME = new Reply(554, "5.6.3", "8-bit message and the remote host does not offer 8BITMIME");
     public static final Reply REMOTE_NO_SMTPUTF8 = new Reply(553, "5.6.7", "Message needs SMTPUTF8 and the remote host does not offer it");
+
+    // MTA-STS (RFC 8461) and DANE (RFC 7672): the recipient domain's own rules leave no host
+    // to try, or a host's TLS did not match them. X.7.5 as for any failed certificate check.
+    public static final Reply STS_NO_MX_ALLOWED = new Reply(451, "4.7.5", "MTA-STS policy names none of the MX hosts");
+    public static final Reply DANE_NOT_AUTHENTICATED = new Reply(451, "4.7.5", "DANE TLSA records of the MX host cannot be checked");
+    public static final Reply DNSSEC_BOGUS = new Reply(451, "4.7.5", "DNSSEC validation of the MX records failed");
 
     // Added with the inbound server (issue 2).
     public static final Reply CHUNK_RECEIVED = new Reply(250, "2.0.0", "Chunk received");
@@ -101,6 +113,7 @@ public final class Replies {
     public static final Reply NO_SUCH_USER = new Reply(550, "5.1.1",
             "No such user here: a local part with %, ! or @ is not rerouted");
     public static final Reply BAD_MAILBOX_NAME = new Reply(550, "5.1.3", "Mailbox name not allowed");
+    public static final Reply UNKNOWN_LOCAL_RECIPIENT = new Reply(550, "5.1.1", "No such user here");
     public static final Reply PREGREET = new Reply(554, "5.5.1", "Protocol error: client spoke before the greeting");
     public static final Reply NOT_HTTP = new Reply(554, "5.7.0", "This is an SMTP server, not a web server; closing");
     public static final Reply NUL_IN_COMMAND = new Reply(501, "5.5.4", "Syntax error: NUL character in command line");

@@ -20,6 +20,10 @@ public enum Verb {
     QUIT(EnumSet.allOf(SmtpPhase.class)),
     VRFY(EnumSet.allOf(SmtpPhase.class)),
     HELP(EnumSet.allOf(SmtpPhase.class)),
+    /** Known so that it is refused as not implemented (502), not as unknown (500). */
+    EXPN(EnumSet.allOf(SmtpPhase.class)),
+    /** RFC 1985; known so that it is refused as not implemented (502), not as unknown (500). */
+    ETRN(EnumSet.allOf(SmtpPhase.class)),
     /** RFC 4954: after EHLO, outside a mail transaction. */
     AUTH(EnumSet.of(SmtpPhase.READY)),
     /** RFC 3207: after EHLO, outside a mail transaction. */

@@ -44,4 +44,16 @@ class HopCountTest {
         assertThat(count(ReceivedHeader.of("h", "192.0.2.1", null, "m", WithProtocol.ESMTP, new QueueId("I"), two, t)
                 .text())).isEqualTo(1);
     }
+
+    @Test
+    void receivedHeaderNamesTheForwardConfirmedClientNameBeforeItsAddress() {
+        var one = List.of(Recipient.of(new Mailbox("a", "b.example")));
+        Instant t = Instant.parse("2025-06-03T11:05:30Z");
+        assertThat(ReceivedHeader.of("[192.0.2.1]", "client.example", "192.0.2.1", null, "mx.example",
+                WithProtocol.ESMTP, new QueueId("ID3"), one, t).text())
+                .startsWith("Received: from [192.0.2.1] (client.example [192.0.2.1])\r\n");
+        assertThat(ReceivedHeader.of("liar.example", "client.example", "192.0.2.1", "unverified", "mx.example",
+                WithProtocol.ESMTP, new QueueId("ID4"), one, t).text())
+                .startsWith("Received: from liar.example (client.example [192.0.2.1] unverified)\r\n");
+    }
 }

@@ -34,4 +34,13 @@ class RelayPolicyTest {
         assertThat(policy.mayRelay(InetAddress.ofLiteral("198.51.100.7"))).isFalse();
         assertThat(policy.accepts(new Mailbox("a", "other.example"), true)).isTrue();
     }
+
+    @Test
+    void anInternationalizedDomainIsTheSameDomainInEitherForm() {
+        RelayPolicy policy = new RelayPolicy(List.of("bücher.example"), List.of("xn--mnchen-3ya.example"), List.of());
+        assertThat(policy.accepts(new Mailbox("a", "xn--bcher-kva.example"), false)).isTrue();
+        assertThat(policy.accepts(new Mailbox("a", "bücher.example"), false)).isTrue();
+        assertThat(policy.accepts(new Mailbox("a", "münchen.example"), false)).isTrue();
+        assertThat(policy.accepts(new Mailbox("a", "büchers.example"), false)).isFalse();
+    }
 }

@@ -68,7 +68,7 @@ class NextHopTest {
             "'relay_1.example'        | not '_'",
             "'-relay.example'         | do not start or end with '-'",
             "'relay..example'         | 1 to 63 characters",
-            "'rélay.example'          | xn-- form",
+            "'ré lay.example'         | valid internationalized host name",
     })
     void refusesBadSyntaxSayingWhatWasExpected(String text, String expected) {
         assertThatThrownBy(() -> NextHop.parse(text, 25))
@@ -80,6 +80,12 @@ class NextHopTest {
     @ValueSource(strings = {"[010.0.0.1]", "[1.2.3.4.5]"})
     void refusesAmbiguousIpv4Spellings(String text) {
         assertThatThrownBy(() -> NextHop.parse(text, 25)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anInternationalizedHostIsWrittenInItsALabels() {
+        assertThat(NextHop.parse("[rélay.example]:2525", 25)).isEqualTo(new NextHop("xn--rlay-bpa.example", 2525, false));
+        assertThat(NextHop.parse("Bücher.example", 25)).isEqualTo(new NextHop("xn--bcher-kva.example", 25, true));
     }
 
     @Test

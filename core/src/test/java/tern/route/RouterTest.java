@@ -26,6 +26,20 @@ class RouterTest {
     }
 
     @Test
+    void internationalizedDomainsRouteByTheirALabelsWhicheverFormIsWritten() {
+        Router router = new Router(List.of("bücher.test"), List.of(route("bücher.example", "[192.0.2.1]"),
+                route(".xn--mnchen-3ya.example", "[192.0.2.2]")), null, false, 25);
+        assertThat(router.route(to("a@xn--bcher-kva.example"))).isEqualTo(new Route.Relay(
+                new NextHop("192.0.2.1", 25, false), Route.Reason.ROUTE_DOMAIN, "xn--bcher-kva.example"));
+        assertThat(router.route(to("a@BÜCHER.example"))).isInstanceOf(Route.Relay.class);
+        assertThat(router.route(to("a@eu.münchen.example"))).isEqualTo(new Route.Relay(
+                new NextHop("192.0.2.2", 25, false), Route.Reason.ROUTE_DOMAIN, ".xn--mnchen-3ya.example"));
+        assertThat(router.route(to("a@xn--bcher-kva.test"))).isEqualTo(new Route.Local("xn--bcher-kva.test"));
+        assertThat(router.route(to("a@straße.example"))).isEqualTo(new Route.Mx("strasse.example")); // IDNA 2003
+        assertThat(router.route(to("a@müller.example"))).isEqualTo(new Route.Mx("xn--mller-kva.example"));
+    }
+
+    @Test
     void localDomainIsDeliveredToMaildir() {
         Route r = router(null, false).route(to("alice@example.test"));
         assertThat(r).isEqualTo(new Route.Local("example.test"));
@@ -142,8 +156,8 @@ class RouterTest {
     }
 
     @Test
-    void addressLiteralGoesToThatAddressWithoutMxEvenWithASmartHost() {
-        Router router = router("[10.0.0.1]", false);
+    void addressLiteralGoesToThatAddressWithoutMxWhenThereIsNoSmartHost() {
+        Router router = router(null, false, route("partner.example", "[127.0.0.1]:2601"));
         Route r = router.route(to("c@[192.0.2.1]"));
         assertThat(r).isEqualTo(new Route.Relay(new NextHop("192.0.2.1", 25, false),
                 Route.Reason.ADDRESS_LITERAL, "[192.0.2.1]"));
@@ -153,8 +167,36 @@ class RouterTest {
     }
 
     @Test
+    void addressLiteralGoesToTheSmartHostWhenOneIsSet() {
+        Route r = router("[10.0.0.1]", false).route(to("c@[192.0.2.9]"));
+        assertThat(r).isEqualTo(new Route.Relay(new NextHop("10.0.0.1", 25, false), Route.Reason.SMART_HOST, "[192.0.2.9]"));
+        assertThat(r.explain()).isEqualTo("smart host [10.0.0.1]:25");
+    }
+
+    @Test
+    void addressLiteralWithAttemptDirectTriesTheLiteralThenTheSmartHost() {
+        Route r = router("[10.0.0.1]", true).route(to("c@[192.0.2.9]"));
+        Route.DirectThenSmartHost d = (Route.DirectThenSmartHost) r;
+        assertThat(d.direct()).isEqualTo(new Route.Relay(new NextHop("192.0.2.9", 25, false),
+                Route.Reason.ADDRESS_LITERAL, "[192.0.2.9]"));
+        assertThat(d.domain()).isEqualTo("[192.0.2.9]");
+        assertThat(d.fallback()).isEqualTo(new Route.Relay(new NextHop("10.0.0.1", 25, false),
+                Route.Reason.SMART_HOST_AFTER_DIRECT, "[192.0.2.9]"));
+        assertThat(r.explain()).isEqualTo("address literal [192.0.2.9] → [192.0.2.9]:25 (no MX lookup), "
+                + "then smart host [10.0.0.1]:25 (after direct attempt)");
+    }
+
+    @Test
+    void routeDomainsStillWinOverTheSmartHostThatTakesAddressLiterals() {
+        Router router = router("[10.0.0.1]", false, route("partner.example", "[127.0.0.1]:2601"));
+        assertThat(((Route.Relay) router.route(to("c@partner.example"))).reason()).isEqualTo(Route.Reason.ROUTE_DOMAIN);
+        assertThat(((Route.Relay) router.route(to("c@[192.0.2.9]"))).reason()).isEqualTo(Route.Reason.SMART_HOST);
+    }
+
+    @Test
     void addressLiteralOfALocalAddressIsLocal() {
         assertThat(router(null, false).route(to("c@[127.0.0.1]"))).isEqualTo(new Route.Local("[127.0.0.1]"));
+        assertThat(router("[10.0.0.1]", true).route(to("c@[127.0.0.1]"))).isEqualTo(new Route.Local("[127.0.0.1]"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import tern.address.Mailbox;
 import tern.address.ReversePath;
 import tern.fs.AtomicFiles;
+import tern.header.ReturnPathFields;
 import tern.queue.QueueId;
 
 /**
@@ -15,7 +16,8 @@ import tern.queue.QueueId;
  * <p>Each message is written to {@code tmp/}, fsynced, and renamed into {@code new/}
  * (the Maildir protocol), so a reader never sees a partial message and a crash after
  * the rename cannot lose it. The message gets {@code Return-Path} and
- * {@code Delivered-To} headers on top, as RFC 5321 4.4 asks of the final delivery.
+ * {@code Delivered-To} headers on top, as RFC 5321 4.4 asks of the final delivery; any
+ * Return-Path it arrived with is removed first, so the only one is the envelope's.
  *
  * <p>The local part names a directory literally. One that cannot be a safe directory
  * name ({@code ..}, a slash, a leading dot, control characters) is refused, never
@@ -72,7 +74,7 @@ public final class Maildir {
         byte[] trace = ("Return-Path: <" + sender + ">\r\nDelivered-To: " + recipient + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         Path target = fresh.resolve(name);
-        AtomicFiles.write(tmp.resolve(name), target, trace, message);
+        AtomicFiles.write(tmp.resolve(name), target, trace, ReturnPathFields.remove(message));
         return target;
     }
 }

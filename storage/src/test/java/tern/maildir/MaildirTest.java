@@ -36,6 +36,16 @@ class MaildirTest {
     }
 
     @Test
+    void aReturnPathTheMessageArrivedWithIsReplacedByTheEnvelopes() throws Exception {
+        var maildir = new Maildir(data, "mx");
+        Path file = maildir.deliver(new QueueId("0ABC"), ReversePath.of(new Mailbox("alice", "remote.test")),
+                new Mailbox("bob", "x.test"),
+                "Return-Path: <forged@evil.example>\r\nSubject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(Files.readString(file)).isEqualTo(
+                "Return-Path: <alice@remote.test>\r\nDelivered-To: bob@x.test\r\nSubject: hi\r\n\r\nbody\r\n");
+    }
+
+    @Test
     void theNullReversePathBecomesAnEmptyReturnPath() throws Exception {
         var maildir = new Maildir(data, "mx");
         Path file = maildir.deliver(new QueueId("0ABD"), ReversePath.NULL, new Mailbox("postmaster", "x.test"),

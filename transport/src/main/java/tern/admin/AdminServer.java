@@ -1,7 +1,6 @@
 package tern.admin;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.lang.management.ManagementFactory;
@@ -36,8 +35,17 @@ import tern.metrics.TernMetrics;
 
 /**
  * The admin listener ({@code admin.listen}): {@code GET /metrics} for Prometheus,
- * {@code GET /health} for load balancers and probes, and the POST actions the running
- * server registers with {@link #route} (e.g. {@code POST /queue/retry?id=...}).
+ * {@code GET /health/live} and {@code GET /health/ready} (with {@code /health} the same as
+ * ready) for probes, and the POST actions the running server registers with {@link #route}
+ * (e.g. {@code POST /queue/retry?id=...}).
+ *
+ * <p><b>Who may act.</b> Every action changes something, so every one is a POST (a GET never
+ * has a side effect) and needs {@code Authorization: Bearer <token>} with the
+ * {@link AdminToken}; without it the answer is 401 with {@code WWW-Authenticate: Bearer}.
+ * A web page in a browser on this host can still send a POST here, but only as a "simple"
+ * cross-origin request: no Authorization header, and a body typed as a form or plain text.
+ * Such bodies are refused with 415 before anything is read from them, and parameters come
+ * from the query string only, so a form can neither authenticate nor smuggle parameters.
  *
  * <p>It runs on its own single event loop, and every handler runs on a virtual thread:
  * a slow scrape, health check or queue action never holds an SMTP event loop, and
@@ -48,9 +56,15 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final String METRICS = "/metrics";
     private static final String HEALTH = "/health";
+    private static final String LIVE = "/health/live";
+    private static final String READY = "/health/ready";
+    /** The body types a browser may POST cross-origin without asking first (the CORS "simple" ones). */
+    private static final List<String> FORM_TYPES = List.of(
+            "application/x-www-form-urlencoded", "multipart/form-data", "text/plain");
 
     private final TernMetrics metrics;
     private final Supplier<Health> health;
+    private final AdminToken token;
     private final Map<String, Function<Map<String, String>, AdminResponse>> actions = new ConcurrentHashMap<>();
 
     private ExecutorService handlers;
@@ -60,23 +74,33 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * @param metrics what {@code /metrics} scrapes
-     * @param health  asked at every {@code /health}; a DOWN answer gives 503, a throwing supplier too
+     * @param health  asked at every {@code /health/ready} (and {@code /health}); a DOWN answer
+     *                gives 503, a throwing supplier too
+     * @param token   what every action's {@code Authorization: Bearer} must carry
      */
-    public AdminServer(TernMetrics metrics, Supplier<Health> health) {
+    public AdminServer(TernMetrics metrics, Supplier<Health> health, AdminToken token) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.health = Objects.requireNonNull(health, "health");
+        this.token = Objects.requireNonNull(token, "token");
+    }
+
+    /** A listener whose actions no request may call: metrics and health only. */
+    public AdminServer(TernMetrics metrics, Supplier<Health> health) {
+        this(metrics, health, AdminToken.none());
     }
 
     /**
-     * Adds {@code POST path}: the action gets the query and form parameters (first value of
-     * each) and answers with a status and a body. An {@link IllegalArgumentException} from it
-     * becomes 400, any other exception 500. Routes may be added before or after {@link #start}.
+     * Adds {@code POST path}, callable with the token only: the action gets the query
+     * parameters (first value of each) and answers with a status and a body. An
+     * {@link IllegalArgumentException} from it becomes 400, any other exception 500. Routes may
+     * be added before or after {@link #start}.
      */
     public AdminServer route(String path, Function<Map<String, String>, AdminResponse> action) {
         Objects.requireNonNull(action, "action");
-        if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.equals(HEALTH)) {
+        if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.equals(HEALTH)
+                || path.startsWith(HEALTH + "/")) {
             throw new IllegalArgumentException("an admin route is a path starting with / other than "
-                    + METRICS + " and " + HEALTH + ": " + path);
+                    + METRICS + " and " + HEALTH + "[/...]: " + path);
         }
         if (actions.putIfAbsent(path, action) != null) {
             throw new IllegalArgumentException("admin route already taken: " + path);
@@ -118,7 +142,7 @@ public final class AdminServer implements AutoCloseable {
             stop();
             throw e;
         }
-        log.info("admin listening on {} (/metrics, /health)", server.address());
+        log.info("admin listening on {} (/metrics, /health/live, /health/ready)", server.address());
         return this;
     }
 
@@ -157,23 +181,59 @@ public final class AdminServer implements AutoCloseable {
         boolean get = HttpMethod.GET.equals(method);
         boolean post = HttpMethod.POST.equals(method);
 
-        if (path.equals(METRICS) || path.equals(HEALTH)) {
+        if (path.equals(METRICS) || path.equals(HEALTH) || path.equals(LIVE) || path.equals(READY)) {
             if (!get) {
-                return send(response, methodNotAllowed("GET"), "GET");
+                return send(response, methodNotAllowed("GET"), Map.of("Allow", "GET"));
             }
-            return send(response, offload(path.equals(METRICS) ? this::scrape : this::healthAnswer), null);
+            Callable<AdminResponse> answer = switch (path) {
+                case METRICS -> this::scrape;
+                case LIVE -> AdminServer::liveAnswer;
+                default -> this::healthAnswer;
+            };
+            return send(response, offload(answer), Map.of());
         }
         Function<Map<String, String>, AdminResponse> action = actions.get(path);
         if (action == null) {
-            return send(response, Mono.just(AdminResponse.notFound("no such admin path: " + path)), null);
+            return send(response, Mono.just(AdminResponse.notFound("no such admin path: " + path)), Map.of());
         }
         if (!post) {
-            return send(response, methodNotAllowed("POST"), "POST");
+            return send(response, methodNotAllowed("POST"), Map.of("Allow", "POST"));
         }
-        Mono<AdminResponse> answer = request.receive().aggregate().asString(StandardCharsets.UTF_8)
-                .defaultIfEmpty("")
-                .flatMap(body -> offload(() -> act(action, parameters(uri, request, body))));
-        return send(response, answer, null);
+        String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        if (!token.authorizes(authorization)) {
+            log.warn("admin: refused POST {} from {}: {}", path, request.remoteAddress(),
+                    authorization == null ? "no token" : "wrong token");
+            // RFC 6750 3: no credentials get the bare challenge, wrong ones say invalid_token.
+            String challenge = authorization == null ? "Bearer realm=\"tern\""
+                    : "Bearer realm=\"tern\", error=\"invalid_token\"";
+            return send(response, Mono.just(AdminResponse.json(401, Map.of("error",
+                    "this action needs Authorization: Bearer <the token in admin.token under the data directory>"))),
+                    Map.of("WWW-Authenticate", challenge));
+        }
+        String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        if (isFormType(type)) {
+            return send(response, Mono.just(AdminResponse.json(415, Map.of("error",
+                    "form and text bodies are not accepted; send parameters in the query string"))), Map.of());
+        }
+        Map<String, String> params = parameters(uri);
+        Mono<AdminResponse> answer = request.receive().then()
+                .then(offload(() -> act(action, params)));
+        return send(response, answer, Map.of());
+    }
+
+    private static boolean isFormType(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        return FORM_TYPES.stream().anyMatch(t -> type.equals(t) || type.startsWith(t + ";") || type.startsWith(t + " "));
+    }
+
+    private static AdminResponse liveAnswer() {
+        Map<String, Object> fields = new LinkedHashMap<>(); // status first, whatever Map.of's order
+        fields.put("status", "UP");
+        fields.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        return AdminResponse.json(200, fields);
     }
 
     private AdminResponse scrape() {
@@ -206,15 +266,9 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> parameters(QueryStringDecoder uri, HttpServerRequest request, String body) {
+    private static Map<String, String> parameters(QueryStringDecoder uri) {
         Map<String, String> params = new LinkedHashMap<>();
         firstValues(uri.parameters(), params);
-        String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-        if (!body.isEmpty() && type != null
-                && type.regionMatches(true, 0, HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString(), 0,
-                        HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.length())) {
-            firstValues(new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters(), params);
-        }
         return params;
     }
 
@@ -234,7 +288,8 @@ public final class AdminServer implements AutoCloseable {
         return Mono.just(AdminResponse.json(405, Map.of("error", "method not allowed; use " + allowed)));
     }
 
-    private static Publisher<Void> send(HttpServerResponse response, Mono<AdminResponse> answer, String allow) {
+    private static Publisher<Void> send(HttpServerResponse response, Mono<AdminResponse> answer,
+                                        Map<String, String> headers) {
         return answer
                 .onErrorResume(e -> Mono.just(AdminResponse.json(500, Map.of("error", String.valueOf(e)))))
                 .flatMap(a -> {
@@ -243,9 +298,7 @@ public final class AdminServer implements AutoCloseable {
                             .header(HttpHeaderNames.CONTENT_TYPE, a.contentType())
                             .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
                             .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
-                    if (allow != null) {
-                        response.header(HttpHeaderNames.ALLOW, allow);
-                    }
+                    headers.forEach(response::header);
                     return response.sendByteArray(Mono.just(body)).then();
                 });
     }

@@ -8,12 +8,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import tern.admin.AdminToken;
+import tern.config.TernConfig;
 
-/** How the command line reaches a running server: POSTs to its admin listener. */
+/**
+ * How the command line reaches a running server: POSTs to its admin listener, with the
+ * token from {@code <dataDir>/admin.token} as {@code Authorization: Bearer}.
+ */
 final class AdminClient {
 
     /** The server's answer: HTTP status and body. */
@@ -24,14 +32,24 @@ final class AdminClient {
     }
 
     private final String listen;
+    private final Path tokenFile;
 
-    AdminClient(String listen) {
+    AdminClient(String listen, Path tokenFile) {
         this.listen = listen;
+        this.tokenFile = tokenFile;
     }
 
-    /** Empty when no server listens there (it is stopped): the caller then works on the journal. */
+    /** The admin listener and token of the server that runs with {@code config}. */
+    static AdminClient of(TernConfig config) {
+        return new AdminClient(config.admin().listen(), AdminToken.file(config.server().dataDir()));
+    }
+
+    /**
+     * Empty when no server listens there (it is stopped): the caller then works on the journal.
+     * A 401 comes back as an answer whose body says which token file could not be used.
+     */
     Optional<Answer> post(String path, Map<String, String> params) throws IOException {
-        if (listen == null) {
+        if (listen == null || listen.isBlank()) {
             return Optional.empty();
         }
         String query = params.entrySet().stream()
@@ -39,10 +57,26 @@ final class AdminClient {
                 .collect(Collectors.joining("&"));
         var request = HttpRequest.newBuilder(URI.create("http://" + listen + path + (query.isEmpty() ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
+                .POST(HttpRequest.BodyPublishers.noBody());
+        String tokenProblem = null;
+        try {
+            Optional<String> token = AdminToken.read(tokenFile);
+            if (token.isPresent()) {
+                request.header("Authorization", "Bearer " + token.get());
+            } else {
+                tokenProblem = tokenFile + " is empty";
+            }
+        } catch (NoSuchFileException e) {
+            tokenProblem = tokenFile + " does not exist (the server creates it at its first start)";
+        } catch (AccessDeniedException e) {
+            tokenProblem = tokenFile + " is not readable by this user (run as the server's user or root)";
+        }
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                return Optional.of(new Answer(401, "the server refused the admin token: "
+                        + (tokenProblem != null ? tokenProblem : tokenFile + " holds another token than the server's")));
+            }
             return Optional.of(new Answer(response.statusCode(), response.body()));
         } catch (ConnectException e) {
             return Optional.empty();

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tern.configfile.Syntax;
+import tern.config.Syntax;
 
 /**
  * The OS host name, the default {@code server.fqdn}. Found without a DNS query:
@@ -23,6 +23,19 @@ public final class HostName {
     /** The kernel's host name, else /etc/hostname, else $HOSTNAME, else {@code localhost}. */
     public static String get() {
         return find(List.of(KERNEL, ETC), System.getenv());
+    }
+
+    /**
+     * The default {@code server.fqdn}: the host name, or {@code <name>.localdomain} when it has
+     * no dot, as Postfix does for {@code myhostname}. Never a bare name, which receivers refuse
+     * in HELO; start-up warns about either (see {@code StartupWarnings}).
+     */
+    public static String defaultFqdn() {
+        return qualified(get());
+    }
+
+    static String qualified(String hostName) {
+        return hostName.contains(".") ? hostName : hostName + ".localdomain";
     }
 
     static String find(List<Path> files, Map<String, String> env) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import tern.config.ConfigException;
+import tern.logging.LogFormat;
 
 /**
  * {@code tern COMMAND ...}: picks the subcommand and turns what goes wrong into one line on
@@ -15,12 +16,18 @@ import tern.config.ConfigException;
 public final class Main {
     static final List<Command> COMMANDS = List.of(
             new ServeCommand(), new JournalCommand(), new QueueCommand(), new RouteCommand(),
-            new ReloadCommand(), new BenchCommand(), new UserCommand());
+            new ReloadCommand(), new BenchCommand(), new UserCommand(), new ConfigCommand(), new SendmailCommand(), new DkimCommand());
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        try {
+            LogFormat.chosen(); // before anything logs: a misspelt format would otherwise go unnoticed
+        } catch (ConfigException e) {
+            System.err.println("tern: config error: " + e.getMessage());
+            System.exit(Exit.CONFIG);
+        }
         int code = run(args, Terminal.system());
         System.out.flush();
         if (code != Exit.OK) {

@@ -128,9 +128,7 @@ final class QueueCommand implements Command {
                     terminal.out().println("    " + QueueListing.recipient(r));
                 }
             }
-            terminal.out().println(all.isEmpty() ? "queue is empty"
-                    : all.size() + " message" + (all.size() == 1 ? "" : "s") + ", "
-                    + state.pendingRecipientCount() + " pending recipient" + (state.pendingRecipientCount() == 1 ? "" : "s"));
+            terminal.out().println(QueueListing.footer(all));
             return Exit.OK;
         }
         var message = state.message(request.id());
@@ -163,7 +161,7 @@ final class QueueCommand implements Command {
         Map<String, String> params = request.action() == Action.RETRY_ALL ? Map.of("all", "true")
                 : Map.of("id", request.id().value());
         String path = request.action() == Action.DELETE ? "/queue/delete" : "/queue/retry";
-        var answer = new AdminClient(config.admin().listen()).post(path, params);
+        var answer = AdminClient.of(config).post(path, params);
         if (answer.isPresent()) {
             (answer.get().ok() ? terminal.out() : terminal.err()).println(answer.get().body());
             return answer.get().ok() ? Exit.OK : Exit.FAILURE;

@@ -16,7 +16,7 @@ final class QueueListing {
 
     static String recipient(QueueState.RecipientStatus r) {
         StringBuilder sb = new StringBuilder("<").append(r.name()).append("> ")
-                .append(r.state().name().toLowerCase(java.util.Locale.ROOT))
+                .append(label(r))
                 .append(" attempts=").append(r.attempts());
         if (r.nextAttempt() != null) {
             sb.append(" next=").append(r.nextAttempt());
@@ -25,6 +25,45 @@ final class QueueListing {
             sb.append(" last=\"").append(r.lastReply()).append('"');
         }
         return sb.toString();
+    }
+
+    /**
+     * A queued recipient is "pending" until its first attempt and "deferred" once an attempt
+     * failed transiently (Postfix's incoming/active versus deferred): an operator looking for
+     * trouble looks at the deferred ones.
+     */
+    static String label(QueueState.RecipientStatus r) {
+        return switch (r.state()) {
+            case PENDING -> attempted(r) ? "deferred" : "pending";
+            case DELIVERED -> "delivered";
+            case FAILED -> "failed";
+        };
+    }
+
+    private static boolean attempted(QueueState.RecipientStatus r) {
+        return r.attempts() > 0;
+    }
+
+    /** The last line of {@code tern queue list}: messages, and their waiting recipients by label. */
+    static String footer(java.util.List<QueueState.QueuedMessage> messages) {
+        if (messages.isEmpty()) {
+            return "queue is empty";
+        }
+        int pending = 0;
+        int deferred = 0;
+        for (QueueState.QueuedMessage m : messages) {
+            for (QueueState.RecipientStatus r : m.recipients()) {
+                if (r.state() == QueueState.State.PENDING) {
+                    if (attempted(r)) {
+                        deferred++;
+                    } else {
+                        pending++;
+                    }
+                }
+            }
+        }
+        return messages.size() + " message" + (messages.size() == 1 ? "" : "s") + ", "
+                + pending + " pending and " + deferred + " deferred recipient" + (pending + deferred == 1 ? "" : "s");
     }
 
     static String detail(QueueState.QueuedMessage m, Instant now) {

@@ -36,7 +36,7 @@ final class ReloadCommand implements Command {
             return Exit.FAILURE;
         }
         try {
-            var answer = new AdminClient(config.admin().listen()).post("/reload", java.util.Map.of());
+            var answer = AdminClient.of(config).post("/reload", java.util.Map.of());
             if (answer.isEmpty()) {
                 terminal.err().println("tern reload: no server answers on " + config.admin().listen());
                 return Exit.FAILURE;

@@ -8,7 +8,8 @@ import tern.route.Route;
 import tern.route.Router;
 import java.util.Set;
 import tern.config.TernConfig;
-import tern.configfile.Syntax;
+import tern.config.Syntax;
+import tern.smtp.Replies;
 
 /** {@code tern route ADDRESS}: which route a recipient takes under the configuration, and why. */
 final class RouteCommand implements Command {
@@ -31,6 +32,12 @@ final class RouteCommand implements Command {
                 delivery, a route domain, the smart host or an MX lookup, and the rule that
                 decided it. When the route needs an MX lookup it also prints what the lookup
                 finds now, through dns.servers; --no-dns leaves that out. Sends no mail.
+
+                Exit status: 0 when the route leads somewhere; 69 (EX_UNAVAILABLE) when the
+                MX lookup says mail cannot go there (NXDOMAIN, null MX, no address); 75
+                (EX_TEMPFAIL) when the lookup failed for now (SERVFAIL, timeout). With
+                attemptDirectBeforeSmartHost only a null MX is a failure: the smart host
+                takes the rest.
                 """;
     }
 
@@ -57,28 +64,39 @@ final class RouteCommand implements Command {
         terminal.out().println(route.explain());
         String lookup = switch (route) {
             case Route.Mx mx -> mx.domain();
-            case Route.DirectThenSmartHost d -> d.domain();
+            case Route.DirectThenSmartHost d when d.direct() instanceof Route.Mx mx -> mx.domain();
             case Route.Relay r when r.hop().mxLookup() -> r.hop().host();
             default -> null;
         };
-        if (lookup != null && !noDns) {
-            terminal.out().println(mxLine(config, lookup));
+        if (lookup == null || noDns) {
+            return Exit.OK;
         }
-        return Exit.OK;
+        MxResult result = lookup(config, lookup);
+        switch (result) {
+            case MxResult.Hosts hosts -> {
+                terminal.out().println("MX " + hosts.hosts().stream()
+                        .map(h -> h.host() + " pref " + h.preference())
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                return Exit.OK;
+            }
+            case MxResult.Failure f -> {
+                terminal.out().println("MX lookup of " + lookup + " failed: " + f.reply());
+                if (route instanceof Route.DirectThenSmartHost d && f.cause() != MxResult.Cause.NULL_MX) {
+                    terminal.out().println("→ " + d.fallback().explain());
+                    return Exit.OK; // the smart host takes what the direct attempt cannot reach
+                }
+                return f.permanent() ? Exit.UNAVAILABLE : Exit.TEMPFAIL;
+            }
+        }
     }
 
     /** What the MX lookup finds now, through dns.servers (or the system's name servers). */
-    private static String mxLine(TernConfig config, String domain) {
+    private static MxResult lookup(TernConfig config, String domain) {
         try (MailDns dns = MailDns.forServing(config.dns())) {
-            MxResult result = dns.mx(domain).get();
-            return switch (result) {
-                case MxResult.Hosts hosts -> "MX " + hosts.hosts().stream()
-                        .map(h -> h.host() + " pref " + h.preference())
-                        .collect(java.util.stream.Collectors.joining(", "));
-                case MxResult.Failure f -> "MX lookup of " + domain + " failed: " + f.reply();
-            };
+            return dns.mx(domain).get();
         } catch (Exception e) {
-            return "MX lookup of " + domain + " failed: " + e.getMessage();
+            return new MxResult.Failure(MxResult.Cause.TEMPORARY, Replies.DNS_TEMPORARY_FAILURE.code(),
+                    Replies.DNS_TEMPORARY_FAILURE.status(), String.valueOf(e.getMessage()));
         }
     }
 }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import tern.runtime.MailServer;
 import java.util.Set;
@@ -12,6 +14,8 @@ import tern.config.TernConfig;
 
 /** {@code tern serve}: the server in the foreground until it is stopped. */
 final class ServeCommand implements Command {
+    private static final Logger log = LoggerFactory.getLogger("tern.server");
+
     @Override
     public String name() {
         return "serve";
@@ -28,7 +32,8 @@ final class ServeCommand implements Command {
                 usage: tern serve [--config FILE]
 
                 Runs the SMTP server, the delivery workers and the admin endpoint in the
-                foreground until SIGTERM or Ctrl-C. Without --config every key has its
+                foreground until SIGTERM or Ctrl-C. The configuration: --config FILE, else
+                $TERN_CONFIG, else /etc/tern/tern.yaml when it exists, else every key at its
                 default (see README.md); relative paths resolve against the current directory.
                 """;
     }
@@ -37,7 +42,9 @@ final class ServeCommand implements Command {
     public int run(List<String> args, Terminal terminal) {
         Arguments a = new Arguments(args, Set.of(), Set.of("--config"));
         a.positionals(0, 0, "");
-        TernConfig config = terminal.config(a.option("--config"));
+        ConfigSource source = terminal.configSource(a.option("--config"));
+        TernConfig config = terminal.config(source);
+        log.info("configuration: {}", source.describe());
         MailServer server;
         try {
             server = MailServer.start(config, InstantSource.system());
@@ -55,7 +62,8 @@ final class ServeCommand implements Command {
         for (String signal : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(signal), s -> Thread.ofPlatform().name("shutdown").start(stop));
         }
-        server.reloadFrom(() -> terminal.config(a.option("--config")));
+        // A reload rereads the file chosen at start, even if another one has appeared since.
+        server.reloadFrom(() -> terminal.config(source));
         Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("reload").start(server::reload));
         try {
             stopped.await();

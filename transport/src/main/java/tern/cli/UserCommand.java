@@ -17,7 +17,7 @@ import java.util.Set;
 import tern.auth.PasswordHash;
 import tern.auth.UserFile;
 import tern.config.TernConfig;
-import tern.configfile.Syntax;
+import tern.config.Syntax;
 
 /**
  * {@code tern user add ADDRESS}: a mailbox user for authenticated submission. The users live

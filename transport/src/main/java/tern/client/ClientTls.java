@@ -2,6 +2,7 @@ package tern.client;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -21,6 +22,20 @@ public final class ClientTls {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new AcceptAny()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JDK", e);
+        }
+    }
+
+    /**
+     * The {@code verify} level: a PKIX chain to one of the JDK's CAs or of {@code anchors},
+     * and the certificate must name the host the connection was opened for (RFC 6125).
+     */
+    public static SSLContext verifying(List<X509Certificate> anchors) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {tern.tls.TrustAnchors.verifier(anchors)}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JDK", e);

@@ -1,6 +1,5 @@
 package tern.client;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -38,7 +37,7 @@ public final class ConnectionCache implements AutoCloseable {
     private final int maxIdlePerHost;
     private final InstantSource clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<InetSocketAddress, ArrayDeque<Idle>> idle = new HashMap<>();
+    private final Map<SmtpConnection.Key, ArrayDeque<Idle>> idle = new HashMap<>();
     private boolean closed;
 
     public ConnectionCache(Duration maxIdle, int maxIdlePerHost, InstantSource clock) {
@@ -61,8 +60,11 @@ public final class ConnectionCache implements AutoCloseable {
         return new ConnectionCache(Duration.ofSeconds(30), maxIdlePerHost, InstantSource.system());
     }
 
-    /** A live idle connection to {@code nextHop}, most recently used first; empty if none. */
-    public Optional<SmtpConnection> borrow(InetSocketAddress nextHop) {
+    /**
+     * A live idle connection opened as {@code nextHop} (address, name and settings), most
+     * recently used first; empty if none.
+     */
+    public Optional<SmtpConnection> borrow(SmtpConnection.Key nextHop) {
         while (true) {
             Idle candidate;
             List<SmtpConnection> expired = new ArrayList<>();
@@ -113,7 +115,7 @@ public final class ConnectionCache implements AutoCloseable {
             if (closed) {
                 surplus = connection;
             } else {
-                ArrayDeque<Idle> queue = idle.computeIfAbsent(connection.peer(), k -> new ArrayDeque<>());
+                ArrayDeque<Idle> queue = idle.computeIfAbsent(connection.key(), k -> new ArrayDeque<>());
                 queue.addFirst(new Idle(connection, clock.instant()));
                 if (queue.size() > maxIdlePerHost) {
                     surplus = queue.pollLast().connection();

@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -15,7 +14,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import tern.config.TernConfig;
 import tern.envelope.Body;
@@ -36,7 +37,22 @@ import tern.smtp.Reply;
  * connection broken (the next use throws, close skips QUIT).
  */
 public final class SmtpConnection implements AutoCloseable {
+
+    /**
+     * What a connection was opened as: the address, the name it was opened for (the MX host
+     * or next hop name its certificate was checked against) and the settings (TLS level,
+     * credentials). A cached connection is lent only for the same key: a session authenticated
+     * to the smart host must never carry a route's mail, and a certificate verified for one
+     * name proves nothing for another name at the same address.
+     */
+    public record Key(InetSocketAddress peer, String peerName, ClientSettings settings) {
+        public static Key of(InetSocketAddress peer, ClientSettings settings) {
+            return new Key(peer, peer.getHostString(), settings);
+        }
+    }
+
     private final InetSocketAddress peer;
+    private final String peerName;
     private final ClientSettings settings;
     private Socket socket;
     private InputStream in;
@@ -45,13 +61,15 @@ public final class SmtpConnection implements AutoCloseable {
     private Reply greeting;
     private EhloExtensions extensions = EhloExtensions.NONE;
     private boolean tls;
+    private boolean verified;
     private boolean authenticated;
     private boolean broken;
     private boolean closed;
     private int transactions;
 
-    private SmtpConnection(InetSocketAddress peer, ClientSettings settings) {
+    private SmtpConnection(InetSocketAddress peer, String peerName, ClientSettings settings) {
         this.peer = peer;
+        this.peerName = peerName;
         this.settings = settings;
     }
 
@@ -63,7 +81,16 @@ public final class SmtpConnection implements AutoCloseable {
      *                       for a failed connect, a timeout, a TLS policy failure
      */
     public static SmtpConnection open(InetSocketAddress peer, ClientSettings settings) throws SmtpException {
-        SmtpConnection c = new SmtpConnection(peer, settings);
+        return open(Key.of(peer, settings));
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, ClientSettings)}, for {@code key.peerName()}: the name
+     * the {@code verify} level checks the certificate against (and sends as SNI), e.g. the MX
+     * host name; an IP address for an address-literal next hop.
+     */
+    public static SmtpConnection open(Key key) throws SmtpException {
+        SmtpConnection c = new SmtpConnection(key.peer(), key.peerName(), key.settings());
         try {
             c.connect();
             c.handshake();
@@ -119,18 +146,44 @@ public final class SmtpConnection implements AutoCloseable {
             throw new SmtpException(greeting, SmtpException.Stage.GREETING, true, null);
         }
         hello();
-        TernConfig.OutboundTls policy = settings.tls();
-        if (policy != TernConfig.OutboundTls.OFF) {
+        TernConfig.OutboundTls level = settings.tls();
+        boolean required = level == TernConfig.OutboundTls.REQUIRED || level == TernConfig.OutboundTls.VERIFY;
+        if (level != TernConfig.OutboundTls.OFF) {
             if (extensions.startTls()) {
-                startTls(policy == TernConfig.OutboundTls.REQUIRED);
-            } else if (policy == TernConfig.OutboundTls.REQUIRED) {
-                throw new SmtpException(Replies.TLS_NOT_OFFERED.withText(
-                        "TLS required but " + peer + " does not offer STARTTLS"), SmtpException.Stage.STARTTLS, false, null);
+                startTls(required, level == TernConfig.OutboundTls.VERIFY);
+            } else if (required) {
+                throw new SmtpException(Replies.TLS_NOT_OFFERED.withText("TLS " + level.name().toLowerCase(Locale.ROOT)
+                        + " but " + who() + " does not offer STARTTLS"), SmtpException.Stage.STARTTLS, false, null);
             }
         }
         if (settings.auth().isSet() && !extensions.authMechanisms().isEmpty()) {
+            withholdCredentialsUnlessSafe();
             authenticate();
         }
+    }
+
+    /**
+     * Credentials go only over TLS whose certificate was verified for the name we meant to
+     * reach, or to a next hop the operator wrote as a loopback address. RFC 4954 4 forbids a
+     * plaintext password on an unprotected channel, and an unverified certificate protects
+     * nothing against whoever sits on the path: anyone can present a self-signed one.
+     */
+    private void withholdCredentialsUnlessSafe() throws SmtpException {
+        if (verified || settings.loopbackLiteral()) {
+            return;
+        }
+        Reply why = tls
+                ? Replies.CREDENTIALS_WITHHELD.withText(settings.role() + " certificate not verified (TLS level "
+                        + settings.tls().name().toLowerCase(Locale.ROOT) + "); credentials withheld from " + who())
+                : Replies.AUTH_NEEDS_TLS.withText("no TLS with " + settings.role() + " " + who()
+                        + "; credentials withheld");
+        throw new SmtpException(why, SmtpException.Stage.AUTH, false, null);
+    }
+
+    /** The peer as "name[address]:port", or "address:port" when the name is the address. */
+    private String who() {
+        String address = peer.getAddress() == null ? peer.getHostString() : peer.getAddress().getHostAddress();
+        return peerName.equals(address) ? address + ":" + peer.getPort() : peerName + "[" + address + "]:" + peer.getPort();
     }
 
     private void hello() throws IOException {
@@ -151,43 +204,58 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     /**
-     * A STARTTLS the peer refuses is plaintext for the opportunistic policy (as if not
-     * offered) and a transient failure for the required one. A handshake that fails is a
-     * transient failure of this host either way: the stream is unusable afterwards, and the
-     * dispatcher tries the next MX or retries later rather than falling back to plaintext.
+     * A STARTTLS the peer refuses is plaintext for the opportunistic level (as if not
+     * offered) and a transient failure for required and verify. A handshake that fails, or a
+     * certificate that fails verify, is a transient failure of this host either way: the
+     * stream is unusable afterwards, and the dispatcher tries the next MX or retries later
+     * rather than falling back to plaintext.
      */
-    private void startTls(boolean required) throws IOException {
+    private void startTls(boolean required, boolean verify) throws IOException {
         Reply reply = command("STARTTLS", SmtpException.Stage.STARTTLS);
         if (reply.code() != 220) {
             if (required) {
-                throw new SmtpException(Replies.TLS_NOT_OFFERED.withText(
-                        "TLS required but " + peer + " refused STARTTLS: " + reply), SmtpException.Stage.STARTTLS, false, null);
+                throw new SmtpException(Replies.TLS_NOT_OFFERED.withText("TLS " + settings.tls().name().toLowerCase(Locale.ROOT)
+                        + " but " + who() + " refused STARTTLS: " + reply), SmtpException.Stage.STARTTLS, false, null);
             }
             return;
         }
-        SSLContext context = settings.tlsContext() != null ? settings.tlsContext() : ClientTls.encryptOnly();
+        SSLContext context = settings.tlsContext() != null ? settings.tlsContext()
+                : verify ? ClientTls.verifying(List.of()) : ClientTls.encryptOnly();
         try {
             SSLSocket ssl = (SSLSocket) context.getSocketFactory()
-                    .createSocket(socket, peer.getHostString(), peer.getPort(), true);
+                    .createSocket(socket, peerName, peer.getPort(), true);
             ssl.setUseClientMode(true);
+            SSLParameters parameters = ssl.getSSLParameters();
+            if (!isIpLiteral(peerName)) {
+                parameters.setServerNames(List.of(new SNIHostName(peerName))); // RFC 6066; RFC 7672 2.2 wants it
+            }
+            if (verify) {
+                // Our own verifier ignores this and checks names itself; a context from elsewhere
+                // (a JDK PKIX trust manager) is made to check the host name by it.
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            ssl.setSSLParameters(parameters);
             ssl.setSoTimeout(timeoutMillis());
             ssl.startHandshake();
             attach(ssl);
         } catch (IOException e) {
             broken = true;
+            tern.tls.CertificateNotVerified notVerified = tern.tls.CertificateNotVerified.in(e);
+            if (verify) {
+                String why = notVerified != null ? notVerified.getMessage() : "TLS handshake failed";
+                throw new SmtpException(Replies.TLS_NOT_VERIFIED.withText(settings.role() + " " + who()
+                        + " not verified: " + why), SmtpException.Stage.STARTTLS, false, e);
+            }
             throw new SmtpException(Replies.TLS_HANDSHAKE_FAILED.withText(
-                    "TLS handshake with " + peer + " failed: " + e.getMessage()), SmtpException.Stage.STARTTLS, false, e);
+                    "TLS handshake with " + who() + " failed"), SmtpException.Stage.STARTTLS, false, e);
         }
         tls = true;
+        verified = verify;
         extensions = EhloExtensions.NONE; // RFC 3207 4.2: forget everything learnt before TLS
         hello();
     }
 
     private void authenticate() throws IOException {
-        if (!maySendCredentials(tls, peer.getAddress())) {
-            throw new SmtpException(Replies.AUTH_NEEDS_TLS.withText("not sending credentials to " + peer
-                    + " without TLS"), SmtpException.Stage.AUTH, false, null);
-        }
         TernConfig.SmartHostAuth auth = settings.auth();
         Reply reply;
         if (extensions.authMechanisms().contains("PLAIN")) {
@@ -219,13 +287,17 @@ public final class SmtpConnection implements AutoCloseable {
         throw new SmtpException(reply, SmtpException.Stage.AUTH, true, null);
     }
 
-    /**
-     * Credentials go only over TLS, or to a loopback peer (a smart host on this machine,
-     * where nobody can listen in). RFC 4954 4: a client must not send a plaintext password
-     * over an unprotected channel.
-     */
-    public static boolean maySendCredentials(boolean tls, InetAddress peer) {
-        return tls || peer.isLoopbackAddress();
+    private static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String base64(String s) {
@@ -248,13 +320,15 @@ public final class SmtpConnection implements AutoCloseable {
             return refuseAll(t, Replies.REMOTE_MESSAGE_TOO_LARGE.withText("message of " + size
                     + " octets exceeds the " + extensions.sizeLimit() + " octets " + peer + " accepts"));
         }
+        // SMTPUTF8 first: an internationalized message is usually 8-bit too, and 5.6.7 ("non-ASCII
+        // addresses not permitted", RFC 6531 3.5) names the real obstacle where 5.6.3 would not.
+        if (t.needsSmtpUtf8() && !extensions.smtpUtf8()) {
+            return refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
+        }
         if (eightBit && !extensions.eightBitMime()) {
             // RFC 6152 3: never send 8-bit data to a server without 8BITMIME; we do not
             // convert to quoted-printable (it would break signatures), so this host cannot take it
             return refuseAll(t, Replies.REMOTE_NO_8BITMIME);
-        }
-        if (t.needsSmtpUtf8() && !extensions.smtpUtf8()) {
-            return refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
         }
         transactions++;
         try {
@@ -370,7 +444,8 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private String mailCommand(Transaction t, long size, boolean eightBit) {
-        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<").append(t.reversePath()).append('>');
+        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<")
+                .append(t.reversePath().isNull() ? "" : t.reversePath().mailbox().withAsciiDomain()).append('>');
         if (extensions.sizeOffered()) {
             sb.append(" SIZE=").append(size);
         }
@@ -392,7 +467,7 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private String rcptCommand(Recipient r) {
-        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address()).append('>');
+        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address().withAsciiDomain()).append('>');
         if (extensions.dsn()) {
             if (!r.notifyOn().isEmpty()) {
                 sb.append(" NOTIFY=").append(r.notifyOn().stream().sorted().map(Notify::name)
@@ -576,6 +651,16 @@ public final class SmtpConnection implements AutoCloseable {
 
     public boolean isTls() {
         return tls;
+    }
+
+    /** TLS at the verify level: the certificate chains to a trusted CA and names {@link #key()}'s peer name. */
+    public boolean isVerified() {
+        return verified;
+    }
+
+    /** What this connection was opened as; {@link ConnectionCache} lends it again only for the same. */
+    public Key key() {
+        return new Key(peer, peerName, settings);
     }
 
     public boolean isAuthenticated() {

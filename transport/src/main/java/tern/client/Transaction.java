@@ -59,11 +59,12 @@ public record Transaction(
      * came with SMTPUTF8 but is all ASCII where it matters is sent like any other.
      */
     public boolean needsSmtpUtf8() {
-        if (!reversePath.isNull() && reversePath.mailbox().isInternationalized()) {
+        // Domains go as A-labels (see SmtpConnection): only a UTF-8 local part needs SMTPUTF8.
+        if (!reversePath.isNull() && reversePath.mailbox().withAsciiDomain().isInternationalized()) {
             return true;
         }
         for (Recipient r : recipients) {
-            if (r.address().isInternationalized()) {
+            if (r.address().withAsciiDomain().isInternationalized()) {
                 return true;
             }
         }

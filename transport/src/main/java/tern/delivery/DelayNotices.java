@@ -7,6 +7,7 @@ import java.util.Set;
 import tern.dsn.Action;
 import tern.dsn.RecipientStatus;
 import tern.envelope.Envelope;
+import tern.logging.MailLogLine;
 import tern.outcome.LocalDecision;
 import tern.outcome.Outcome;
 import tern.queue.DeliveryPolicy;
@@ -82,8 +83,9 @@ final class DelayNotices {
         report.delayed.add(RecipientStatus.of(status.recipient(), Action.DELAYED, last,
                 status.lastAttempt() == null ? now : status.lastAttempt(),
                 status.nextAttempt() != null && status.nextAttempt().isAfter(until) ? status.nextAttempt() : until));
-        QueueManager.log.info("{}: to=<{}>, status=delayed (undelivered for {}), delay DSN to <{}>", envelope.id(), name,
-                Duration.between(envelope.arrival(), now), envelope.reversePath());
+        MailLogLine.about(envelope.id()).address("to", name).delay(Duration.between(envelope.arrival(), now))
+                .status("delayed", "undelivered for " + Duration.between(envelope.arrival(), now))
+                .address("noticeTo", envelope.reversePath()).info(QueueManager.log);
         manager.journal.append(notice).whenComplete((v, error) -> manager.post(() -> {
             underWay.remove(key);
             if (error == null) {

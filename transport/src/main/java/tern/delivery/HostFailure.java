@@ -65,18 +65,8 @@ final class HostFailure {
                     host + " " + peer + " broke the SMTP protocol at " + stage), peer, null);
         }
         if (status.startsWith("4.7.") || status.startsWith("5.7.") || e.stage() == SmtpException.Stage.STARTTLS) {
-            String words;
-            if (reply.code() == Replies.TLS_NOT_OFFERED.code() && status.equals(Replies.TLS_NOT_OFFERED.status())
-                    && e.stage() == SmtpException.Stage.STARTTLS) {
-                words = "TLS required but " + host + " " + peer + " does not offer STARTTLS";
-            } else if (status.equals(Replies.TLS_HANDSHAKE_FAILED.status())) {
-                words = "TLS handshake with " + host + " " + peer + " failed";
-            } else if (e.stage() == SmtpException.Stage.AUTH) {
-                words = "credentials are never sent to " + host + " " + peer + " without TLS";
-            } else {
-                words = "TLS policy not met by " + host + " " + peer;
-            }
-            return new LocalDecision(Reason.TLS_POLICY, reply.withText(words), peer, null);
+            // The TLS policy's own words (level, host, what failed): written for senders to read.
+            return new LocalDecision(Reason.TLS_POLICY, reply, peer, null);
         }
         if (reply.isPermanent()) {
             // Refused before sending: the message, not the host, is the problem.

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
+import tern.logging.MailLogLine;
 import tern.maildir.Maildir;
 import tern.outcome.LocalDecision;
 import tern.outcome.Outcome;
@@ -47,7 +48,8 @@ public final class LocalDelivery {
                     outcome = DELIVERED;
                 } catch (IOException e) {
                     // A full disk or a permission problem heals; the retry schedule gives it time.
-                    log.warn("{}: to=<{}>, Maildir write failed: {}", envelope.id(), r.address(), e.toString());
+                    MailLogLine.about(envelope.id()).address("to", r.address())
+                            .field("error", "Maildir write failed", e.toString()).warn(log);
                     outcome = LocalDecision.of(LocalDecision.Reason.LOCAL_DELIVERY,
                             new Reply(451, "4.3.0", "local delivery failed: " + safeReason(e)));
                 }

@@ -15,6 +15,7 @@ import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
+import tern.logging.MailLogLine;
 import tern.metrics.TernMetrics;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
@@ -36,7 +37,11 @@ final class Notifier {
      * @param reports   the DSNs, each a message to queue (their bytes are kept in the bodies already)
      * @param badmailed the Badmailed event that takes the message out of the queue, or null
      */
-    record Notices(QueueId about, List<Accepted> reports, Badmailed badmailed) {
+    record Notices(QueueId about, List<Queued> reports, Badmailed badmailed) {
+    }
+
+    /** A DSN to queue, and its Subject for the log. */
+    record Queued(Accepted accepted, String subject) {
     }
 
     private final InstantSource clock;
@@ -62,7 +67,7 @@ final class Notifier {
     Notices prepare(Report report, boolean finished, QueueManager.Settings s) {
         Envelope envelope = report.envelope;
         QueueId id = envelope.id();
-        List<Accepted> reports = new ArrayList<>(2);
+        List<Queued> reports = new ArrayList<>(2);
         Badmailed badmailed = null;
         try {
             byte[] original = bodies.read(id);
@@ -82,7 +87,7 @@ final class Notifier {
                 Instant now = clock.instant();
                 String reason = String.join("\n", report.badmailReasons);
                 badmail.store(envelope, original, reason, now);
-                log.info("{}: status=badmailed ({})", id, reason);
+                MailLogLine.about(id).status("badmailed", reason).info(log);
                 metrics.messageBadmailed();
                 if (finished) {
                     badmailed = new Badmailed(id, now, reason);
@@ -95,18 +100,19 @@ final class Notifier {
     }
 
     private void add(DeliveryStatusNotification dsn, Mailbox copyTo, QueueManager.Settings s, QueueId about,
-                     List<Accepted> reports) throws IOException {
+                     List<Queued> reports) throws IOException {
         Envelope envelope = copyTo == null ? dsn.envelope() : withCopyTo(dsn.envelope(), copyTo);
         if (HopCount.count(dsn.message(), 0, dsn.message().length) > s.maxHopCount()) {
             // A report that itself looks like a loop is not sent anywhere.
             badmail.store(envelope, dsn.message(), "report about " + about + " exceeds the hop count limit of "
                     + s.maxHopCount(), clock.instant());
-            log.info("{}: status=badmailed (report about {} exceeds the hop count)", envelope.id(), about);
+            MailLogLine.about(envelope.id()).status("badmailed", "report about " + about + " exceeds the hop count")
+                    .info(log);
             metrics.messageBadmailed();
             return;
         }
         bodies.keep(envelope.id(), dsn.message());
-        reports.add(new Accepted(envelope, dsn.message()));
+        reports.add(new Queued(new Accepted(envelope, dsn.message()), dsn.subject()));
     }
 
     /** The NDR's envelope with the administrator's copy (delivery.ndrCopyTo) as a second recipient. */

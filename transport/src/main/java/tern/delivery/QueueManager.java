@@ -25,6 +25,7 @@ import tern.envelope.Recipient;
 import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
 import tern.journal.JournalEvent.RetryRequested;
+import tern.logging.MailLogLine;
 import tern.metrics.QueueGauges;
 import tern.metrics.TernMetrics;
 import tern.outcome.RecipientOutcome;
@@ -202,7 +203,7 @@ public final class QueueManager implements AutoCloseable {
                 state.apply(event);
                 bodies.forget(id);
                 metrics.messageBadmailed();
-                log.info("{}: removed, status=badmailed (deleted by operator)", id);
+                MailLogLine.about(id).status("badmailed", "deleted by operator").info(log);
                 answer.complete(true);
             })));
             return answer;

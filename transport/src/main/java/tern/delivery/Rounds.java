@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import tern.envelope.Envelope;
 import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.Accepted;
+import tern.logging.MailLogLine;
 import tern.outcome.RecipientOutcome;
 import tern.queue.DeliveryPolicy.Transport;
 import tern.queue.QueueId;
@@ -55,7 +56,18 @@ final class Rounds {
         QueueManager.Settings s = m.settings;
         var result = Settlement.settle(envelope, transport, outcomes, m.state, s.policy(), now,
                 round == null ? null : round.report, name -> m.notices.underWay(id, name));
-        result.log().forEach(line -> QueueManager.log.info(line));
+        for (Settlement.LogLine l : result.log()) {
+            MailLogLine line = MailLogLine.about(id).address("to", l.recipient()).field("relay", l.relay())
+                    .delay(Duration.between(envelope.arrival(), now)).field("attempts", l.attempts()).field("dsn", l.dsn());
+            if (l.next() != null) {
+                line.status(l.status(), l.text()).field("next", l.next(), l.reason());
+            } else if (l.reason() != null) {
+                line.status(l.status(), l.text(), l.reason());
+            } else {
+                line.status(l.status(), l.text());
+            }
+            line.info(QueueManager.log);
+        }
         for (JournalEvent e : result.events()) {
             switch (e) {
                 case JournalEvent.Delivered d -> m.metrics.recipientDelivered(Duration.between(envelope.arrival(), now));
@@ -122,12 +134,14 @@ final class Rounds {
     }
 
     private void journalNotices(Notifier.Notices n) {
-        for (Accepted accepted : n.reports()) {
+        for (Notifier.Queued queued : n.reports()) {
+            Accepted accepted = queued.accepted();
             m.journal.appendLocated(accepted).whenComplete((index, error) -> m.post(() -> {
                 if (error == null) {
                     m.bodies.located(accepted.id(), index);
-                    QueueManager.log.info("{}: report about {} queued to <{}>", accepted.id(), n.about(),
-                            accepted.envelope().recipients().getFirst().address());
+                    MailLogLine.about(accepted.id()).field("about", n.about())
+                            .address("to", accepted.envelope().recipients().getFirst().address())
+                            .status("queued", queued.subject()).info(QueueManager.log);
                     m.state.apply(accepted);
                 } else {
                     m.bodies.forget(accepted.id());

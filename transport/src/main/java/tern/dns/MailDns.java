@@ -32,6 +32,7 @@ import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import tern.config.TernConfig;
@@ -141,14 +142,14 @@ public final class MailDns implements AutoCloseable {
             name = absolute(domain);
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(
-                    MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "invalid domain name " + domain));
+                    MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND, "invalid domain name " + domain));
         }
         return resolve(name, Type.MX).thenApply(answer -> switch (answer) {
             case DnsAnswer.Records r -> exchangers(domain, r.records());
             case DnsAnswer.NoData n -> new MxResult.Hosts(List.of(new MxHost(plain(name), 0))); // implicit MX
-            case DnsAnswer.NxDomain n -> MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND,
+            case DnsAnswer.NxDomain n -> MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND,
                     "domain " + domain + " does not exist (NXDOMAIN)");
-            case DnsAnswer.Failure f -> MxResult.Failure.of(Replies.DNS_TEMPORARY_FAILURE,
+            case DnsAnswer.Failure f -> MxResult.Failure.of(MxResult.Cause.TEMPORARY, Replies.DNS_TEMPORARY_FAILURE,
                     "MX lookup for " + domain + " failed: " + f.text());
             case DnsAnswer.Alias a -> throw new IllegalStateException("aliases are followed by resolve");
         });
@@ -164,7 +165,7 @@ public final class MailDns implements AutoCloseable {
         if (hosts.isEmpty()) {
             // RFC 7505: the null MX "0 ." says the domain takes no mail at all. We also treat
             // any set made of root targets only as null MX: there is nowhere else to go.
-            return MxResult.Failure.of(Replies.NULL_MX, "domain " + domain + " accepts no mail (null MX)");
+            return MxResult.Failure.of(MxResult.Cause.NULL_MX, Replies.NULL_MX, "domain " + domain + " accepts no mail (null MX)");
         }
         hosts.sort(Comparator.comparingInt(MxHost::preference));
         int from = 0;
@@ -192,7 +193,7 @@ public final class MailDns implements AutoCloseable {
             name = absolute(host);
         } catch (TextParseException e) {
             return CompletableFuture.failedFuture(new HostLookupException(
-                    MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "invalid host name " + host)));
+                    MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND, "invalid host name " + host)));
         }
         CompletableFuture<DnsAnswer> v4 = resolve(name, Type.A);
         CompletableFuture<DnsAnswer> v6 = resolve(name, Type.AAAA);
@@ -218,12 +219,12 @@ public final class MailDns implements AutoCloseable {
     private static MxResult.Failure noAddress(String host, DnsAnswer a, DnsAnswer aaaa) {
         if (a instanceof DnsAnswer.Failure || aaaa instanceof DnsAnswer.Failure) {
             String why = a instanceof DnsAnswer.Failure fa ? fa.text() : ((DnsAnswer.Failure) aaaa).text();
-            return MxResult.Failure.of(Replies.DNS_TEMPORARY_FAILURE, "address lookup for " + host + " failed: " + why);
+            return MxResult.Failure.of(MxResult.Cause.TEMPORARY, Replies.DNS_TEMPORARY_FAILURE, "address lookup for " + host + " failed: " + why);
         }
         if (a instanceof DnsAnswer.NxDomain || aaaa instanceof DnsAnswer.NxDomain) {
-            return MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "host " + host + " does not exist (NXDOMAIN)");
+            return MxResult.Failure.of(MxResult.Cause.NO_SUCH_DOMAIN, Replies.DOMAIN_NOT_FOUND, "host " + host + " does not exist (NXDOMAIN)");
         }
-        return MxResult.Failure.of(Replies.DOMAIN_NOT_FOUND, "host " + host + " has no A or AAAA record");
+        return MxResult.Failure.of(MxResult.Cause.NO_ADDRESS, Replies.DOMAIN_NOT_FOUND, "host " + host + " has no A or AAAA record");
     }
 
     private static List<InetAddress> addressesOf(DnsAnswer answer) {
@@ -239,6 +240,27 @@ public final class MailDns implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The TXT records at {@code name}, each record's character-strings joined into one text
+     * (as RFC 7208 and RFC 8461 read them).
+     */
+    public CompletableFuture<TxtResult> txt(String name) {
+        Name absolute;
+        try {
+            absolute = absolute(name);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(new TxtResult.None());
+        }
+        return resolve(absolute, Type.TXT).thenApply(answer -> switch (answer) {
+            case DnsAnswer.Records r -> new TxtResult.Texts(r.records().stream()
+                    .filter(TXTRecord.class::isInstance).map(t -> String.join("", ((TXTRecord) t).getStrings())).toList());
+            case DnsAnswer.NoData n -> new TxtResult.None();
+            case DnsAnswer.NxDomain n -> new TxtResult.None();
+            case DnsAnswer.Failure f -> new TxtResult.Failure(f.text());
+            case DnsAnswer.Alias a -> throw new IllegalStateException("aliases are followed by resolve");
+        });
     }
 
     /** The PTR names of an address. */
@@ -261,16 +283,11 @@ public final class MailDns implements AutoCloseable {
     }
 
     /**
-     * Forward-confirmed reverse DNS of a client against its HELO name. Only PTR names equal
-     * to the HELO name are looked up forward: no other name could make the verdict VERIFIED.
-     * A forward lookup that times out makes the verdict FAILED (nothing is known); one that
-     * answers without the client's address makes it UNVERIFIED.
-     */
-    /**
-     * Whether {@code name} resolves to {@code client}. Only the client's own address family is
-     * asked (A for an IPv4 client, AAAA for IPv6): the other cannot confirm it, and a name
-     * without records of the other family would cost an uncacheable NODATA query per connection
-     * where the server sends no SOA.
+     * Whether {@code name} resolves to {@code client}: VERIFIED when it does, UNVERIFIED when
+     * it answers without it, FAILED on a timeout or SERVFAIL (nothing is known). Only the
+     * client's own address family is asked (A for an IPv4 client, AAAA for IPv6): the other
+     * cannot confirm it, and a name without records of the other family would cost an
+     * uncacheable NODATA query per connection where the server sends no SOA.
      */
     private CompletableFuture<ReverseDnsVerdict> confirms(String name, InetAddress client) {
         Name absolute;
@@ -288,20 +305,74 @@ public final class MailDns implements AutoCloseable {
         });
     }
 
-    public CompletableFuture<ReverseDnsVerdict> verify(InetAddress client, String heloName) {
+    /**
+     * Forward-confirmed reverse DNS of a client against its HELO name. The verdict is VERIFIED
+     * when the HELO name is a forward-confirmed PTR name of the client, or an address literal
+     * ({@code [192.0.2.1]}, {@code [IPv6:2001:db8::1]}) equal to the client's address: a claim
+     * that is true needs no DNS. It is FAILED when no PTR name could be had (none, SERVFAIL,
+     * a timeout) or the forward lookup of the HELO name timed out, UNVERIFIED otherwise.
+     *
+     * <p>The PTR names are tried in order, the one equal to the HELO name first, until one
+     * resolves back to the client (at most {@value #MAX_PTR_NAMES} names): that one is the
+     * client's confirmed name for the Received field.
+     */
+    public CompletableFuture<ReverseDnsCheck> verify(InetAddress client, String heloName) {
+        boolean literalMatches = isLiteralOf(heloName, client);
         String helo = normalized(heloName);
         return ptr(client).thenCompose(result -> switch (result) {
-            case PtrResult.NoName n -> CompletableFuture.completedFuture(ReverseDnsVerdict.FAILED);
-            case PtrResult.Failure f -> CompletableFuture.completedFuture(ReverseDnsVerdict.FAILED);
+            case PtrResult.NoName n -> CompletableFuture.completedFuture(literalMatches
+                    ? new ReverseDnsCheck(ReverseDnsVerdict.VERIFIED, null) : ReverseDnsCheck.FAILED);
+            case PtrResult.Failure f -> CompletableFuture.completedFuture(literalMatches
+                    ? new ReverseDnsCheck(ReverseDnsVerdict.VERIFIED, null) : ReverseDnsCheck.FAILED);
             case PtrResult.Names names -> {
-                List<String> candidates = names.names().stream().limit(MAX_PTR_NAMES)
-                        .filter(n -> normalized(n).equals(helo)).toList();
-                if (candidates.isEmpty()) {
-                    yield CompletableFuture.completedFuture(ReverseDnsVerdict.UNVERIFIED);
-                }
-                yield confirms(candidates.getFirst(), client);
+                List<String> ordered = new ArrayList<>(names.names().stream().limit(MAX_PTR_NAMES).toList());
+                ordered.sort(Comparator.comparing(n -> !normalized(n).equals(helo))); // stable: HELO's first
+                yield firstConfirmed(ordered, 0, client, helo, literalMatches, null);
             }
         });
+    }
+
+    /** Confirms {@code names} from {@code index} on, one query at a time, until one resolves back. */
+    private CompletableFuture<ReverseDnsCheck> firstConfirmed(List<String> names, int index, InetAddress client,
+                                                             String helo, boolean literalMatches,
+                                                             ReverseDnsVerdict heloVerdict) {
+        if (index >= names.size()) {
+            ReverseDnsVerdict verdict = literalMatches ? ReverseDnsVerdict.VERIFIED
+                    : heloVerdict == ReverseDnsVerdict.FAILED ? ReverseDnsVerdict.FAILED : ReverseDnsVerdict.UNVERIFIED;
+            return CompletableFuture.completedFuture(new ReverseDnsCheck(verdict, null));
+        }
+        String name = names.get(index);
+        boolean isHelo = normalized(name).equals(helo);
+        return confirms(name, client).thenCompose(v -> {
+            if (v == ReverseDnsVerdict.VERIFIED) {
+                ReverseDnsVerdict verdict = isHelo || literalMatches ? ReverseDnsVerdict.VERIFIED
+                        : heloVerdict == ReverseDnsVerdict.FAILED ? ReverseDnsVerdict.FAILED : ReverseDnsVerdict.UNVERIFIED;
+                return CompletableFuture.completedFuture(new ReverseDnsCheck(verdict, plainName(name)));
+            }
+            return firstConfirmed(names, index + 1, client, helo, literalMatches, isHelo ? v : heloVerdict);
+        });
+    }
+
+    /** An address literal of RFC 5321 4.1.3 that names {@code client}; parsed without DNS. */
+    static boolean isLiteralOf(String heloName, InetAddress client) {
+        if (heloName.length() < 3 || heloName.charAt(0) != '[' || heloName.charAt(heloName.length() - 1) != ']') {
+            return false;
+        }
+        String inside = heloName.substring(1, heloName.length() - 1);
+        boolean six = inside.regionMatches(true, 0, "IPv6:", 0, 5);
+        String text = six ? inside.substring(5) : inside;
+        if (six ? !tern.address.IpLiterals.isIpv6(text) : !tern.address.IpLiterals.isIpv4(text)) {
+            return false;
+        }
+        try {
+            return InetAddress.ofLiteral(text).equals(client);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String plainName(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private static String normalized(String name) {
@@ -405,8 +476,13 @@ public final class MailDns implements AutoCloseable {
         return 0;
     }
 
+    /** A name as DNS knows it: an internationalized one in A-labels, never raw UTF-8 octets. */
     private static Name absolute(String name) throws TextParseException {
-        return Name.fromString(name, Name.root);
+        try {
+            return Name.fromString(tern.address.DomainName.toAscii(name), Name.root);
+        } catch (IllegalArgumentException e) {
+            throw new TextParseException("not a valid internationalized domain name: " + name);
+        }
     }
 
     private static String plain(Name name) {

@@ -16,15 +16,28 @@ public sealed interface MxResult {
         }
     }
 
+    /** Why there is nowhere to connect. */
+    enum Cause {
+        /** NXDOMAIN, or a name that cannot be a domain: the domain does not exist in this DNS view. */
+        NO_SUCH_DOMAIN,
+        /** RFC 7505 null MX: the domain says it takes no mail at all. */
+        NULL_MX,
+        /** A host exists but has no A or AAAA record. */
+        NO_ADDRESS,
+        /** SERVFAIL, a timeout: nothing is known yet. */
+        TEMPORARY
+    }
+
     /**
+     * @param cause     what the DNS said
      * @param code      the reply code Tern reports for it: 4xx when retrying may help, else 5xx
      * @param status    RFC 3463 enhanced status code, e.g. 5.1.2
      * @param text      for logs and the NDR's Diagnostic-Code
      */
-    record Failure(int code, String status, String text) implements MxResult {
+    record Failure(Cause cause, int code, String status, String text) implements MxResult {
 
-        static Failure of(Reply reply, String text) {
-            return new Failure(reply.code(), reply.status(), text);
+        static Failure of(Cause cause, Reply reply, String text) {
+            return new Failure(cause, reply.code(), reply.status(), text);
         }
 
         /** True when retrying cannot help (NXDOMAIN, null MX). */

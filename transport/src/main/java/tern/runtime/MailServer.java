@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.admin.AdminResponse;
 import tern.admin.AdminServer;
+import tern.admin.AdminToken;
 import tern.admin.Health;
+import tern.admin.Readiness;
+import tern.admin.ReadinessCheck;
 import tern.badmail.Badmail;
-import tern.client.ClientSettings;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
 import tern.delivery.EventLog;
@@ -44,6 +46,8 @@ import tern.queue.Scheduler;
 import tern.route.Masquerade;
 import tern.route.Router;
 import tern.server.SmtpServer;
+import tern.submission.Pickup;
+import tern.tls.TlsPolicy;
 
 /**
  * The whole process: journal, queue, delivery, SMTP and admin listeners, in the order that
@@ -64,10 +68,15 @@ public final class MailServer implements AutoCloseable {
     private final ConnectionCache connections;
     private final SmtpServer smtp;
     private final AdminServer admin;
+    private final Pickup pickup;
     private final ScheduledExecutorService housekeeping;
     private final Instant started;
+    private final StartupWarnings warnings;
     private final InstantSource clock;
     private final DataDirLock lock;
+    private final Readiness readiness = new Readiness();
+    private final JournalWritability journalWritable;
+    private volatile boolean draining;
     private volatile TernConfig current;
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
 
@@ -79,6 +88,16 @@ public final class MailServer implements AutoCloseable {
         this.started = clock.instant();
         Path dataDir = config.server().dataDir();
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
+        this.journalWritable = new JournalWritability(journal.directory(), clock);
+        // Before any listener opens: once SMTP answers, the command line can act on the server.
+        AdminToken token;
+        try {
+            token = AdminToken.loadOrCreate(dataDir);
+        } catch (IOException e) {
+            journal.close();
+            throw new IOException("cannot create or read the admin token " + AdminToken.file(dataDir) + ": "
+                    + e.getMessage(), e);
+        }
         this.metrics = new TernMetrics(clock);
         journal.onCommit(metrics::journalCommitted);
 
@@ -105,12 +124,12 @@ public final class MailServer implements AutoCloseable {
         EventLog events = new EventLog() {
             @Override
             public java.util.concurrent.CompletableFuture<Void> append(JournalEvent event) {
-                return journal.append(event);
+                return journalWritable.watch(journal.append(event));
             }
 
             @Override
             public java.util.concurrent.CompletableFuture<Long> appendLocated(JournalEvent event) {
-                return journal.appendLocated(event);
+                return journalWritable.watch(journal.appendLocated(event));
             }
         };
         this.runner = new QueueManager(state, clock, events, bodies,
@@ -133,7 +152,28 @@ public final class MailServer implements AutoCloseable {
 
         smtp.countInto(metrics);
 
-        this.admin = new AdminServer(metrics, this::health);
+        // Files in <dataDir>/pickup go through the same spool as SMTP: queued once journaled.
+        try {
+            this.pickup = Pickup.start(dataDir.resolve("pickup"), spool, ids, new Badmail(dataDir),
+                    () -> new Pickup.Settings(current.server().fqdn(), current.server().maxMessageSize(),
+                            current.delivery().maxHopCount()), clock);
+        } catch (IOException e) {
+            smtp.shutdown(Duration.ofSeconds(1));
+            runner.shutdown(Duration.ofSeconds(1));
+            connections.close();
+            dns.close();
+            journal.close();
+            throw new IOException("cannot open the pickup directory " + dataDir.resolve("pickup") + ": "
+                    + e.getMessage(), e);
+        }
+
+        readiness.add(ReadinessCheck.of("listeners", () -> smtp.listening() ? ReadinessCheck.Verdict.ready()
+                        : ReadinessCheck.Verdict.notReady("the SMTP listeners are not bound")))
+                .add(journalWritable)
+                .add(ReadinessCheck.of("draining", () -> draining
+                        ? ReadinessCheck.Verdict.notReady("shutting down: finishing the sessions under way")
+                        : ReadinessCheck.Verdict.ready()));
+        this.admin = new AdminServer(metrics, this::health, token);
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/reload", params -> {
@@ -148,6 +188,11 @@ public final class MailServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> retain(bodies), 1, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
         log.info("tern {} listening on {}{}", config.server().fqdn(), smtp.boundAddresses(),
                 admin.boundAddress().map(a -> ", admin on " + a).orElse(""));
+        this.warnings = StartupWarnings.check(config);
+        warnings.warnings().forEach(w -> log.warn("{}", w));
+        // Ready all the same: mail flows, but /health/ready repeats the warning in its details.
+        readiness.add(ReadinessCheck.of("fqdn", () -> StartupWarnings.check(current).warnings().stream().findFirst()
+                .map(ReadinessCheck.Verdict::warning).orElse(ReadinessCheck.Verdict.ready())));
     }
 
     /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */
@@ -163,8 +208,8 @@ public final class MailServer implements AutoCloseable {
     }
 
     private QueueManager.Settings settings(TernConfig config, InstantSource clock) {
-        var remote = new RemoteDelivery(dns, connections, ClientSettings.forMx(config),
-                ClientSettings.forSmartHost(config), config.delivery().port(), Masquerade.of(config), metrics);
+        var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
+                Masquerade.of(config), metrics);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueManager.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
                 QueueManager.Settings.perDestination(config.delivery().connections().perDomain()),
@@ -240,7 +285,15 @@ public final class MailServer implements AutoCloseable {
         facts.put("queueMessages", gauges.messages());
         facts.put("queueRecipients", gauges.pendingRecipients() + gauges.deferredRecipients());
         facts.put("startedAt", started.toString());
-        return Health.up(facts);
+        return readiness.evaluate(facts);
+    }
+
+    /**
+     * What {@code /health/ready} asks: the server's own checks (listeners, journal, draining)
+     * and whatever else is added here, e.g. a start-up warning to show in its details.
+     */
+    public Readiness readiness() {
+        return readiness;
     }
 
     private AdminResponse retryAction(Map<String, String> params) {
@@ -283,6 +336,11 @@ public final class MailServer implements AutoCloseable {
         return metrics;
     }
 
+    /** What start-up warned about (an unqualified server.fqdn): for the readiness details. */
+    public StartupWarnings startupWarnings() {
+        return warnings;
+    }
+
     /**
      * SIGTERM: stop accepting, let sessions finish their commits (421 to anything new), stop
      * delivery (attempts under way that do not finish are retried after the restart), close
@@ -290,7 +348,9 @@ public final class MailServer implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         log.info("shutting down");
+        draining = true; // /health/ready says 503 while the sessions finish
         smtp.shutdown(grace);
+        pickup.close();
         runner.shutdown(grace);
         admin.stop();
         housekeeping.shutdownNow();

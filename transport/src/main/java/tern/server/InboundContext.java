@@ -52,6 +52,14 @@ final class InboundContext {
     /** Null when {@code server.tls} is not configured: no STARTTLS, no implicit TLS. */
     final SslContext tls;
     final LiveUserFile users;
+    /** Heap for messages being received, shared by every session (and kept across a reload). */
+    final MessageMemory memory;
+    /** Where messages too large for memory are written as they arrive. */
+    final SpoolDirectory spoolDirectory;
+    /** Null without {@code domains.recipients}: every local part of a local domain is valid. */
+    final LiveLocalRecipients localRecipients;
+    /** Signs our own users' mail at acceptance; without keys it returns every message as it is. */
+    final tern.dkim.DkimSigner dkim;
 
     final AtomicInteger connections;
     final ConnectionLimiter perClient;
@@ -73,13 +81,13 @@ final class InboundContext {
                    AuthThrottle authThrottle) {
         this(config, spool, ids, clock, dns, new AtomicInteger(), null, ConcurrentHashMap.newKeySet(),
                 authThrottle, new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors())),
-                new AtomicBoolean(), null);
+                new AtomicBoolean(), null, MessageMemory.ofHeap(), new SpoolDirectory(config.server().dataDir()), null);
     }
 
     /** The settings of a reloaded configuration, over the same connections and sessions. */
     InboundContext reconfigured(TernConfig config) {
         return new InboundContext(config, spool, ids, clock, dnsResolver, connections, perClient, sessions,
-                authThrottle, authSlots, stopping, users);
+                authThrottle, authSlots, stopping, users, memory, spoolDirectory, localRecipients);
     }
 
     private final MailDns dnsResolver;
@@ -87,10 +95,13 @@ final class InboundContext {
     private InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
                            AtomicInteger connections, ConnectionLimiter perClient, Set<SmtpSession> sessions,
                            AuthThrottle authThrottle, Semaphore authSlots, AtomicBoolean stopping,
-                           LiveUserFile users) {
+                           LiveUserFile users, MessageMemory memory, SpoolDirectory spoolDirectory,
+                           LiveLocalRecipients localRecipients) {
         TernConfig.Server server = config.server();
         this.stopping = stopping;
         this.connections = connections;
+        this.memory = memory;
+        this.spoolDirectory = spoolDirectory;
         // Kept across a reload when the limit is the same, so the counts of open sessions stay true.
         this.perClient = perClient != null && perClient.perAddress() == server.maxConnectionsPerClient()
                 ? perClient : new ConnectionLimiter(server.maxConnectionsPerClient());
@@ -115,7 +126,12 @@ final class InboundContext {
         this.dns = server.reverseDnsLookup() ? dns : null;
         this.dnsTimeoutMillis = config.dns().timeout().toMillis();
         this.tls = server.tls() == null ? null : sslContext(server.tls());
-        this.users = users != null && users.path().equals(server.usersFile()) ? users : new LiveUserFile(server.usersFile());
+        this.users = users != null && users.path().equals(server.usersFile()) ? users
+                : new LiveUserFile(server.usersFile(), clock);
+        java.nio.file.Path recipients = config.domains().recipients();
+        this.localRecipients = recipients == null ? null
+                : localRecipients != null && localRecipients.path().equals(recipients) ? localRecipients
+                : new LiveLocalRecipients(recipients);
         // No enhanced status code on the greeting and the EHLO/HELO replies (RFC 2034 3).
         this.greeting = new Reply(220, null, fqdn + " ESMTP Tern");
         List<String> base = List.of(fqdn, "PIPELINING", "SIZE " + maxMessageSize, "8BITMIME",
@@ -131,6 +147,7 @@ final class InboundContext {
             ehloReplies[i] = new Reply(250, null, lines);
         }
         this.heloReply = new Reply(250, null, fqdn);
+        this.dkim = tern.dkim.DkimKeyFiles.signer(config.dkim());
     }
 
     /** The EHLO reply, offering STARTTLS and AUTH or not. */

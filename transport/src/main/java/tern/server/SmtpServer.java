@@ -72,7 +72,9 @@ public final class SmtpServer {
     /** With a throttle of the caller's choosing (tests that make many failed attempts on purpose). */
     static SmtpServer start(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
                             AuthThrottle authThrottle) {
-        var server = new SmtpServer(new InboundContext(config, spool, ids, clock, dns, authThrottle),
+        var context = new InboundContext(config, spool, ids, clock, dns, authThrottle);
+        context.spoolDirectory.clearLeftovers();
+        var server = new SmtpServer(context,
                 LoopResources.create("tern-smtp", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), true));
         server.bind(config);
         return server;
@@ -167,6 +169,12 @@ public final class SmtpServer {
     /** Client addresses holding a connection now (for tests and metrics). */
     public int connectedClientAddresses() {
         return context.perClient.addresses();
+    }
+
+    /** True while every configured listener is bound and accepting (false once shutdown began). */
+    public boolean listening() {
+        List<DisposableServer> all = servers;
+        return !context.stopping.get() && !all.isEmpty() && all.stream().noneMatch(DisposableServer::isDisposed);
     }
 
     /** The bound addresses of {@code server.listen}, in configuration order. */

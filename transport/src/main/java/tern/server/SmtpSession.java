@@ -27,13 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
 import tern.auth.Sasl;
-import tern.dns.ReverseDnsVerdict;
+import tern.dns.ReverseDnsCheck;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
 import tern.header.HopCount;
 import tern.header.ReceivedHeader;
+import tern.header.SubmissionHeaders;
 import tern.header.WithProtocol;
+import tern.logging.MailLogLine;
 import tern.maildir.Maildir;
 import tern.queue.QueueId;
 import tern.smtp.Command;
@@ -62,7 +64,7 @@ import tern.smtp.Verb;
  * server with other rules would see, which is what SMTP smuggling exploits. Rejecting is
  * also what Postfix's {@code smtpd_forbid_bare_newline} does.
  *
- * <p>Policy (issue 5). Relaying needs a client in {@code relay.allowFrom}, an authenticated
+ * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated
  * client, or a recipient in {@code relay.domains}. A local part is never rerouted: one with
  * {@code %}, {@code !} or {@code @} for a local domain is refused (550 5.1.1) rather than read
  * as a percent hack or bang path, one Maildir cannot hold as a folder name is refused (550
@@ -71,14 +73,21 @@ import tern.smtp.Verb;
  * password check runs on a virtual thread, never on the event loop. The reverse-DNS verdict is
  * asked for at EHLO and awaited, if still unknown, at the end of the message for at most the DNS
  * timeout. A client that talks before the greeting, speaks HTTP, or collects
- * {@code server.maxErrors} error replies is dropped.
+ * {@code server.maxErrors} error replies (4xx and 5xx) is dropped; clients in
+ * {@code relay.allowFrom} are exempt from that limit and from {@code server.maxConnectionsPerClient}.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
-    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
-    static final int MAX_COMMAND_LINE = 512;
+    /**
+     * The longest command line read, with its CRLF. RFC 5321 4.5.3.1.4 makes 512 octets the
+     * least a server must accept and lets extensions raise it (SMTPUTF8 addresses, DSN and
+     * SIZE parameters, an AUTH initial response); 2048 is Postfix's {@code line_length_limit}.
+     * A longer line is answered 500 5.5.2 and the session closed at once: skipping to its end
+     * would let a client that never sends CRLF keep the session reading for ever.
+     */
+    static final int MAX_COMMAND_LINE = 2048;
     /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
     static final int MAX_TEXT_LINE = 998;
     /** The pipeline name of the TLS handler, in front of every other. */
@@ -89,8 +98,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** What the next input bytes are. */
     private enum Input {
         COMMAND,
-        /** Skipping the rest of a command line that was too long, up to its CRLF. */
-        LONG_LINE,
         DATA,
         CHUNK,
         /** A message is with the spool (or waits for the reverse-DNS verdict); input waits in the buffer. */
@@ -105,7 +112,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private final InboundContext server;
     private final ListenerKind kind;
-    private final MessageBuffer message = new MessageBuffer();
+    private final MessageContent message;
     private final byte[] lineBytes = new byte[MAX_COMMAND_LINE];
 
     private ChannelHandlerContext ctx;
@@ -129,21 +136,23 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String authUser;
     private Sasl sasl;
     /** The reverse-DNS verdict for the current HELO name; null when reverse DNS is off. */
-    private CompletableFuture<ReverseDnsVerdict> reverseDns;
+    private CompletableFuture<ReverseDnsCheck> reverseDns;
 
     // The mail transaction.
     private QueueId id;
     private MailFrom mail;
     private final LinkedHashMap<Mailbox, Recipient> recipients = new LinkedHashMap<>();
     private Instant arrival;
-    private int headerLength;
+    /** A wait for message memory before the commit; cancelled if the session ends first. */
+    private CompletableFuture<Long> memoryWait;
+    /** A spilled message is being read back off the loop: its content is not ours to clear. */
+    private boolean materializing;
     private boolean tooLarge;
     private boolean bareNewline;
     private boolean lineTooLong;
 
     private DataState dataState;
     private int lineLength;
-    private boolean longLineSawCr;
 
     private long chunkRemaining;
     private boolean chunkLast;
@@ -157,6 +166,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.kind = kind;
         this.tls = kind.implicitTls;
+        this.message = new MessageContent(server.memory, server.spoolDirectory);
     }
 
     // ---- channel events ------------------------------------------------------------------
@@ -191,15 +201,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyAndClose(Replies.SHUTTING_DOWN);
             return;
         }
-        if (!server.perClient.tryAcquire(clientAddress)) {
-            log.info("client={} refused: {} connections from it already", clientAddress, server.perClient.perAddress());
-            replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
-            return;
+        clientMayRelay = server.relay.mayRelay(address);
+        // The clients of relay.allowFrom are our own (an application server with a pool of
+        // connections, the office network): exempt from the per-client limit, as Postfix
+        // exempts $mynetworks with smtpd_client_event_limit_exceptions. maxConnections still holds.
+        if (!clientMayRelay) {
+            if (!server.perClient.tryAcquire(clientAddress)) {
+                log.info("client={} refused: {} connections from it already", clientAddress,
+                        server.perClient.perAddress());
+                replyAndClose(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS);
+                return;
+            }
+            perClientCounted = true;
         }
-        perClientCounted = true;
         clientInet = address;
         loopback = address.isLoopbackAddress();
-        clientMayRelay = server.relay.mayRelay(address);
         if (server.dns != null) {
             server.dns.ptr(address); // starts the PTR query now; the verdict at EHLO finds it cached or in flight
         }
@@ -255,8 +271,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.LONG_LINE
-                || mode == Input.DATA || mode == Input.CHUNK)) {
+        if (ctx.channel().isWritable() && (mode == Input.COMMAND || mode == Input.DATA || mode == Input.CHUNK)) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
@@ -266,6 +281,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         mode = Input.CLOSED;
         releaseInput();
+        if (memoryWait != null) {
+            server.memory.giveUp(memoryWait);
+            memoryWait = null;
+        }
+        if (!materializing) {
+            message.close(); // gives its memory back and deletes its spool file
+        }
         if (counted) {
             counted = false;
             server.connections.decrementAndGet();
@@ -345,12 +367,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         while (input != null && input.isReadable()) {
             boolean more = switch (mode) {
                 case COMMAND -> readCommand();
-                case LONG_LINE -> skipLongLine();
                 case DATA -> readData();
                 case CHUNK -> readChunk();
                 case COMMITTING, AUTHENTICATING, CLOSED -> false;
             };
-            if (errors >= server.maxErrors && mode != Input.CLOSED && mode != Input.COMMITTING) {
+            if (errors >= server.maxErrors && !clientMayRelay && mode != Input.CLOSED && mode != Input.COMMITTING) {
                 log.info("{}client={} {} errors; dropped", idPrefix(), clientAddress, errors);
                 replyAndClose(Replies.TOO_MANY_ERRORS);
                 break;
@@ -389,10 +410,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (lf < 0) {
             if (available >= MAX_COMMAND_LINE) {
-                longLineSawCr = b.getByte(limit - 1) == '\r';
-                b.skipBytes(MAX_COMMAND_LINE);
-                mode = Input.LONG_LINE;
-                return true;
+                log.info("{}client={} command line longer than {} octets; dropped", idPrefix(), clientAddress,
+                        MAX_COMMAND_LINE);
+                abandonAuth();
+                replyAndClose(Replies.LINE_TOO_LONG);
+                return false;
             }
             return false;
         }
@@ -461,31 +483,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private boolean skipLongLine() {
-        ByteBuf b = input;
-        int start = b.readerIndex();
-        int end = b.writerIndex();
-        if (longLineSawCr && b.getByte(start) == '\n') {
-            b.readerIndex(start + 1);
-            mode = Input.COMMAND;
-            reply(Replies.LINE_TOO_LONG);
-            return true;
-        }
-        int lf = b.indexOf(start, end, (byte) '\n');
-        while (lf >= 0 && (lf == start || b.getByte(lf - 1) != '\r')) {
-            lf = b.indexOf(lf + 1, end, (byte) '\n');
-        }
-        if (lf < 0) {
-            longLineSawCr = b.getByte(end - 1) == '\r';
-            b.readerIndex(end);
-            return false;
-        }
-        b.readerIndex(lf + 1);
-        mode = Input.COMMAND;
-        reply(Replies.LINE_TOO_LONG);
-        return true;
-    }
-
     // ---- commands --------------------------------------------------------------------------
 
     private void handle(Command command) {
@@ -523,6 +520,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case QUIT -> replyAndClose(Replies.BYE);
             case VRFY -> reply(arg.isEmpty() ? Replies.SYNTAX_ERROR.withText("Syntax: VRFY <address>") : Replies.VRFY_CANNOT);
             case HELP -> reply(Replies.HELP);
+            // RFC 5321 3.5.3 and 7.3: EXPN may be disabled, and says so with 502; ETRN (RFC 1985)
+            // has no queue to flush per client here: the queue runs by itself.
+            case EXPN, ETRN -> reply(Replies.NOT_IMPLEMENTED);
             case AUTH -> auth(arg);
             case STARTTLS -> startTls(arg);
         }
@@ -632,11 +632,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Thread.ofVirtual().name("auth-check").start(() -> {
             boolean ok = false;
             try {
-                server.authSlots.acquire();
-                try {
-                    ok = server.users.verify(credentials.user(), credentials.password());
-                } finally {
-                    server.authSlots.release();
+                // A login verified a moment ago costs one HMAC; a cold one a key derivation,
+                // and only authSlots of those run at once, whatever the number of clients.
+                ok = server.users.verifiedRecently(credentials.user(), credentials.password());
+                if (!ok) {
+                    server.authSlots.acquire();
+                    try {
+                        ok = server.users.verify(credentials.user(), credentials.password());
+                    } finally {
+                        server.authSlots.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -729,8 +734,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Mailbox address = recipient.address();
+        List<Recipient> accepted = List.of(recipient); // or what domains.recipients rewrites it to
         if (server.relay.isLocal(address.domain())) {
             Reply refusal = localPartRefusal(address);
+            if (refusal == null && server.localRecipients != null
+                    && (accepted = server.localRecipients.accept(recipient)).isEmpty()) {
+                refusal = Replies.UNKNOWN_LOCAL_RECIPIENT;
+            }
             if (refusal != null) {
                 log.info("{}: client={} rcpt=<{}> refused: {}", id, clientAddress, address, refusal);
                 reply(refusal);
@@ -741,7 +751,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.RELAY_DENIED);
             return;
         }
-        if (recipients.containsKey(recipient.address())) {
+        if (accepted.stream().allMatch(r -> recipients.containsKey(r.address()))) {
             reply(Replies.RECIPIENT_OK); // a duplicate is accepted and recorded once
             return;
         }
@@ -749,7 +759,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply(Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        recipients.put(recipient.address(), recipient);
+        accepted.forEach(r -> recipients.putIfAbsent(r.address(), r));
         phase = SmtpPhase.RCPT_GIVEN;
         reply(Replies.RECIPIENT_OK);
     }
@@ -849,9 +859,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void startMessage() {
         arrival = server.clock.instant();
-        message.clear();
+        message.begin(id);
         // The Received header is written at the end, once the reverse-DNS verdict is in.
-        headerLength = 0;
         dataState = DataState.IN_LINE;
         tooLarge = false;
         bareNewline = false;
@@ -929,7 +938,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (count == 0 || tooLarge || bareNewline || lineTooLong) {
             return; // once refused, keep reading to the end but store nothing
         }
-        if ((long) message.length() - headerLength + count > server.maxMessageSize) {
+        if (message.length() + count > server.maxMessageSize) {
             tooLarge = true;
             return;
         }
@@ -943,7 +952,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (tooLarge || bareNewline || lineTooLong) {
             return;
         }
-        if ((long) message.length() - headerLength + 2 > server.maxMessageSize) {
+        if (message.length() + 2 > server.maxMessageSize) {
             tooLarge = true;
             return;
         }
@@ -1022,7 +1031,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private String chunkReceivedText() {
-        return "Ok, " + (message.length() - headerLength) + " octets received";
+        return "Ok, " + message.length() + " octets received";
     }
 
     // ---- the end of a message ----------------------------------------------------------------
@@ -1031,20 +1040,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         Reply refusal = tooLarge ? Replies.MESSAGE_TOO_LARGE
                 : bareNewline ? Replies.BARE_NEWLINE_IN_DATA
                 : lineTooLong ? Replies.TEXT_LINE_TOO_LONG
+                : message.failed() ? Replies.JOURNAL_UNAVAILABLE
                 : null;
-        if (refusal == null) {
-            int hops = HopCount.count(message.array(), headerLength, message.length() - headerLength);
-            if (HopCount.exceeds(hops, server.maxHopCount)) {
-                refusal = Replies.TOO_MANY_HOPS;
-            }
-        }
         if (refusal != null) {
             log.info("{}: client={} message refused: {}", id, clientAddress, refusal);
             reply(refusal);
             endTransaction();
             return;
         }
-        CompletableFuture<ReverseDnsVerdict> verdict = reverseDns;
+        CompletableFuture<ReverseDnsCheck> verdict = reverseDns;
         if (verdict == null || verdict.isDone()) {
             commit(verdict == null ? null : verdictNow(verdict));
             return;
@@ -1052,12 +1056,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         // Slow DNS: the message waits (input too), never the loop, and never longer than a query's timeout.
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
-        verdict.copy().completeOnTimeout(ReverseDnsVerdict.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
+        verdict.copy().completeOnTimeout(ReverseDnsCheck.FAILED, server.dnsTimeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> {
                     try {
                         ctx.executor().execute(() -> {
                             if (mode == Input.COMMITTING) {
-                                commit(e != null || v == null ? ReverseDnsVerdict.FAILED : v);
+                                commit(e != null || v == null ? ReverseDnsCheck.FAILED : v);
                             }
                         });
                     } catch (RejectedExecutionException gone) {
@@ -1066,41 +1070,133 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    private static ReverseDnsVerdict verdictNow(CompletableFuture<ReverseDnsVerdict> verdict) {
-        return verdict.isCompletedExceptionally() ? ReverseDnsVerdict.FAILED : verdict.join();
+    private static ReverseDnsCheck verdictNow(CompletableFuture<ReverseDnsCheck> verdict) {
+        return verdict.isCompletedExceptionally() ? ReverseDnsCheck.FAILED : verdict.join();
     }
 
-    private static String annotation(ReverseDnsVerdict verdict) {
-        return verdict == null ? null : switch (verdict) {
+    private static String annotation(ReverseDnsCheck check) {
+        return check == null ? null : switch (check.verdict()) {
             case VERIFIED -> null;
             case UNVERIFIED -> "unverified";
             case FAILED -> "RDNS failed";
         };
     }
 
-    private void commit(ReverseDnsVerdict verdict) {
+    /**
+     * Builds the envelope and the Received field, then waits for {@link MessageMemory} to have
+     * room for the whole message as one array (the journal stores one), reading nothing
+     * meanwhile. A spilled message is read back from its spool file off the event loop.
+     */
+    private void commit(ReverseDnsCheck verdict) {
         QueueId queueId = id;
         List<Recipient> rcpts = List.copyOf(recipients.values());
         Envelope envelope = new Envelope(queueId, mail.reversePath(), rcpts, mail.body(),
                 mail.smtpUtf8(), mail.ret(), mail.envId(), mail.declaredSize(), clientAddress, heloName, arrival);
         WithProtocol with = WithProtocol.of(extended, tls, authUser != null, mail.smtpUtf8());
-        byte[] header = ReceivedHeader.of(heloName, clientAddress, annotation(verdict), server.fqdn, with, queueId,
-                rcpts, arrival).bytes();
-        byte[] bytes = message.copyAfter(header);
-        endTransaction();
+        byte[] header = ReceivedHeader.of(heloName, verdict == null ? null : verdict.confirmedName(), clientAddress,
+                annotation(verdict), server.fqdn, with, queueId, rcpts, arrival).bytes();
+        endTransaction(false); // the content stays until it is one array
         mode = Input.COMMITTING;
         ctx.channel().config().setAutoRead(false);
+        CompletableFuture<Long> wait = server.memory.reserve(header.length + message.length());
+        memoryWait = wait;
+        wait.whenComplete((amount, error) -> {
+            if (error != null) {
+                return; // given up: the session ended while it waited
+            }
+            try {
+                ctx.executor().execute(() -> memoryGranted(wait, envelope, header, amount));
+            } catch (RejectedExecutionException e) {
+                server.memory.release(amount);
+            }
+        });
+    }
+
+    private void memoryGranted(CompletableFuture<Long> wait, Envelope envelope, byte[] header, long reserved) {
+        if (memoryWait != wait) {
+            return; // given up in channelInactive, which gave the bytes back
+        }
+        memoryWait = null;
+        if (mode != Input.COMMITTING) {
+            server.memory.release(reserved);
+            return;
+        }
+        if (!message.spilled()) {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException e) {
+                bytes = null;
+            }
+            message.clear();
+            store(envelope, bytes, header.length, reserved);
+            return;
+        }
+        materializing = true;
+        Thread.ofVirtual().name("spool-read").start(() -> {
+            byte[] bytes;
+            try {
+                bytes = message.toArray(header);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("{}: spool file could not be read: {}", envelope.id(), e.toString());
+                bytes = null;
+            }
+            byte[] read = bytes;
+            try {
+                ctx.executor().execute(() -> {
+                    materializing = false;
+                    if (mode != Input.COMMITTING) {
+                        message.close(); // the session ended meanwhile
+                        server.memory.release(reserved);
+                        return;
+                    }
+                    message.clear();
+                    store(envelope, read, header.length, reserved);
+                });
+            } catch (RejectedExecutionException e) {
+                server.memory.release(reserved);
+            }
+        });
+    }
+
+    /** Checks the hop count and hands the message to the spool; 250 or 452 follows in {@link #committed}. */
+    private void store(Envelope envelope, byte[] bytes, int headerLength, long reserved) {
+        Reply refusal = bytes == null ? Replies.JOURNAL_UNAVAILABLE : null;
+        if (refusal == null) {
+            int hops = HopCount.count(bytes, headerLength, bytes.length - headerLength);
+            if (HopCount.exceeds(hops, server.maxHopCount)) {
+                refusal = Replies.TOO_MANY_HOPS;
+            }
+        }
+        if (refusal != null) {
+            server.memory.release(reserved);
+            log.info("{}: client={} message refused: {}", envelope.id(), clientAddress, refusal);
+            mode = Input.COMMAND;
+            reply(refusal);
+            resumeReading();
+            return;
+        }
+        if (clientMayRelay || authUser != null) {
+            // Our own users' mail only, never relayed mail: complete its header, then sign it,
+            // once, before the journal has it (a retry reads the signed bytes back).
+            bytes = server.dkim.sign(SubmissionHeaders.complete(bytes, envelope.id(), server.fqdn, envelope.arrival()),
+                    envelope.arrival());
+        }
         CompletionStage<Void> stored;
         try {
             stored = server.spool.accept(envelope, bytes);
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
+        int size = bytes.length;
         // Always hop back through the event loop, also when the stage is already complete,
         // so that committed() never runs inside process() further up this stack.
         stored.whenComplete((ok, failure) -> {
+            // The journal has the bytes now (or never will); what keeps them in memory from
+            // here on is the queue's business, not this session's.
+            server.memory.release(reserved);
             try {
-                ctx.executor().execute(() -> committed(envelope, bytes.length, failure));
+                ctx.executor().execute(() -> committed(envelope, size, failure));
             } catch (RejectedExecutionException e) {
                 log.warn("{}: stored, but the session was gone before it could answer", envelope.id());
             }
@@ -1113,8 +1209,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         mode = Input.COMMAND;
         if (failure == null) {
-            log.info("{}: client={} from=<{}> size={} nrcpt={} queued", envelope.id(), clientAddress,
-                    envelope.reversePath(), size, envelope.recipients().size());
+            MailLogLine.about(envelope.id()).field("client", clientAddress).address("from", envelope.reversePath())
+                    .field("size", size).field("nrcpt", envelope.recipients().size()).status("queued").info(log);
             reply(Replies.QUEUED.withText("Ok: queued as " + envelope.id()));
         } else {
             log.warn("{}: client={} spool refused the message: {}", envelope.id(), clientAddress, failure.toString());
@@ -1124,10 +1220,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void endTransaction() {
+        endTransaction(true);
+    }
+
+    private void endTransaction(boolean dropContent) {
         id = null;
         mail = null;
         recipients.clear();
-        message.release();
+        if (dropContent) {
+            message.clear();
+        }
         phase = heloName == null ? SmtpPhase.AWAITING_HELO : SmtpPhase.READY;
     }
 
@@ -1135,13 +1237,22 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Queued until the end of this read (or a commit), so a pipelined batch goes out in one write. */
     private void reply(Reply reply) {
-        if (reply.code() >= 500) {
+        if (countsAsError(reply)) {
             errors++;
         }
         String wire = reply.wire();
         ByteBuf out = ctx.alloc().buffer(wire.length() + 8);
         ByteBufUtil.writeUtf8(out, wire);
         ctx.write(out);
+    }
+
+    /**
+     * Every 4xx and 5xx reply counts toward {@code server.maxErrors}, except 452 "too many
+     * recipients": a client with a long recipient list is told to send the rest in another
+     * transaction, which is not an error of its making (Postfix lets it overshoot too).
+     */
+    private static boolean countsAsError(Reply reply) {
+        return reply.code() >= 400 && reply != Replies.TOO_MANY_RECIPIENTS;
     }
 
     private void replyAndClose(Reply reply) {

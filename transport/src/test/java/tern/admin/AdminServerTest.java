@@ -25,7 +25,8 @@ class AdminServerTest {
     private final TernMetrics metrics = new TernMetrics();
     private final AtomicReference<Health> health = new AtomicReference<>(
             Health.up(orderedFacts("queueMessages", 3, "journalWritable", true)));
-    private final AdminServer admin = new AdminServer(metrics, health::get);
+    private static final String TOKEN = "s3cret-Token_for-tests";
+    private final AdminServer admin = new AdminServer(metrics, health::get, AdminToken.of(TOKEN));
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .proxy(HttpClient.Builder.NO_PROXY)
@@ -138,7 +139,7 @@ class AdminServerTest {
     }
 
     @Test
-    void postRouteGetsQueryAndFormParameters() throws Exception {
+    void postRouteGetsQueryParameters() throws Exception {
         List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
         admin.route("/queue/retry", params -> {
             calls.add(params);
@@ -146,16 +147,115 @@ class AdminServerTest {
         });
         start();
 
-        HttpResponse<String> byQuery = post("/queue/retry?id=1A2B3C", "");
-        HttpResponse<String> byForm = send(HttpRequest.newBuilder(uri(admin, "/queue/retry"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("id=4D5E6F&all=false")));
+        HttpResponse<String> byQuery = post("/queue/retry?id=1A2B3C&all=false", "");
 
         assertThat(byQuery.statusCode()).isEqualTo(200);
         assertThat(byQuery.body()).isEqualTo("{\"retried\":\"1A2B3C\"}");
-        assertThat(byForm.statusCode()).isEqualTo(200);
-        assertThat(byForm.body()).isEqualTo("{\"retried\":\"4D5E6F\"}");
-        assertThat(calls).containsExactly(Map.of("id", "1A2B3C"), Map.of("id", "4D5E6F", "all", "false"));
+        assertThat(calls).containsExactly(Map.of("id", "1A2B3C", "all", "false"));
+    }
+
+    @Test
+    void anActionWithoutTheTokenIs401WithABearerChallengeAndDoesNotRun() throws Exception {
+        List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
+        admin.route("/queue/delete", params -> {
+            calls.add(params);
+            return AdminResponse.ok(params);
+        });
+        start();
+
+        HttpResponse<String> none = send(HttpRequest.newBuilder(uri(admin, "/queue/delete?id=1A2B3C"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"tern\"");
+        assertThat(none.body()).contains("admin.token");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void anActionWithAWrongTokenIs401InvalidTokenAndDoesNotRun() throws Exception {
+        List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
+        admin.route("/reload", params -> {
+            calls.add(params);
+            return AdminResponse.ok(params);
+        });
+        start();
+
+        for (String authorization : List.of("Bearer " + TOKEN + "x", "Bearer " + TOKEN.substring(1), "Bearer ",
+                "Basic " + TOKEN, TOKEN)) {
+            HttpResponse<String> wrong = send(HttpRequest.newBuilder(uri(admin, "/reload"))
+                    .header("Authorization", authorization)
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(wrong.statusCode()).as(authorization).isEqualTo(401);
+            assertThat(wrong.headers().firstValue("www-authenticate"))
+                    .hasValue("Bearer realm=\"tern\", error=\"invalid_token\"");
+        }
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void theBearerSchemeIsCaseInsensitiveAndTheTokenIsNot() throws Exception {
+        admin.route("/reload", params -> AdminResponse.ok(Map.of("reloaded", true)));
+        start();
+
+        HttpResponse<String> lower = send(HttpRequest.newBuilder(uri(admin, "/reload"))
+                .header("Authorization", "bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> upperToken = send(HttpRequest.newBuilder(uri(admin, "/reload"))
+                .header("Authorization", "Bearer " + TOKEN.toUpperCase()).POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(lower.statusCode()).isEqualTo(200);
+        assertThat(upperToken.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void formAndTextPostsAreRefusedWith415EvenWithTheToken() throws Exception {
+        List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
+        admin.route("/queue/retry", params -> {
+            calls.add(params);
+            return AdminResponse.ok(params);
+        });
+        start();
+
+        for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "text/plain;charset=UTF-8", "Application/X-WWW-Form-Urlencoded")) {
+            HttpResponse<String> form = send(HttpRequest.newBuilder(uri(admin, "/queue/retry"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("id=4D5E6F&all=true")));
+            assertThat(form.statusCode()).as(type).isEqualTo(415);
+        }
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aServerWithoutATokenRefusesEveryAction() throws Exception {
+        AdminServer closed = new AdminServer(metrics, health::get).start("127.0.0.1:0");
+        try {
+            closed.route("/reload", params -> AdminResponse.ok(params));
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(closed, "/reload"))
+                    .header("Authorization", "Bearer anything").POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(answer.statusCode()).isEqualTo(401);
+        } finally {
+            closed.stop();
+        }
+    }
+
+    @Test
+    void liveIs200WhileReadyAndHealthAre503() throws Exception {
+        start();
+        health.set(Health.down(orderedFacts("reasons", List.of("journal: disk full"))));
+
+        HttpResponse<String> live = get("/health/live");
+        HttpResponse<String> ready = get("/health/ready");
+        HttpResponse<String> alias = get("/health");
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).startsWith("{\"status\":\"UP\"");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).startsWith("{\"status\":\"DOWN\",\"reasons\":[\"journal: disk full\"]");
+        assertThat(alias.statusCode()).isEqualTo(503);
+        assertThat(alias.body()).startsWith("{\"status\":\"DOWN\",\"reasons\":[\"journal: disk full\"]");
+        assertThat(post("/health/ready", "").statusCode()).isEqualTo(405);
     }
 
     @Test
@@ -209,6 +309,8 @@ class AdminServerTest {
     void routesMayNotShadowMetricsOrHealth() {
         assertThatThrownBy(() -> admin.route("/metrics", p -> AdminResponse.ok(p)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> admin.route("/health/live", p -> AdminResponse.ok(p)))
+                .isInstanceOf(IllegalArgumentException.class);
         admin.route("/queue/retry", p -> AdminResponse.ok(p));
         assertThatThrownBy(() -> admin.route("/queue/retry", p -> AdminResponse.ok(p)))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -242,8 +344,10 @@ class AdminServerTest {
         return send(HttpRequest.newBuilder(uri(server, path)).GET());
     }
 
+    /** A POST with the token, as {@code tern queue} sends it. */
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(admin, path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(uri(admin, path)).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

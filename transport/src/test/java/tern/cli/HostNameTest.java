@@ -40,6 +40,13 @@ class HostNameTest {
 
     @Test
     void theRealHostNameIsADomain() {
-        assertThat(tern.configfile.Syntax.isDomain(HostName.get())).isTrue();
+        assertThat(tern.config.Syntax.isDomain(HostName.get())).isTrue();
+    }
+
+    @Test
+    void aNameWithoutADotIsQualifiedWithLocaldomainAsPostfixDoes() {
+        assertThat(HostName.qualified("vm")).isEqualTo("vm.localdomain");
+        assertThat(HostName.qualified("mx1.example.test")).isEqualTo("mx1.example.test");
+        assertThat(HostName.defaultFqdn()).contains(".");
     }
 }

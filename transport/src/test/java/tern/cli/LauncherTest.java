@@ -48,4 +48,40 @@ class LauncherTest {
         assertThat(Files.isExecutable(root.resolve(".ci/run"))).isTrue();
         assertThat(Files.readString(root.resolve(".ci/run"))).contains("exec ./tern test");
     }
+
+    /** Runs {@code script} in bash with the launcher's functions loaded (not its main part). */
+    private static int withLauncherFunctions(Path bin, String script) throws Exception {
+        String launcher = Files.readString(root().resolve("tern"));
+        String functions = launcher.substring(launcher.indexOf("\nhas() "), launcher.indexOf("# --- main"));
+        var builder = new ProcessBuilder("bash", "-c", functions + "\n" + script).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = builder.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    private static Path fakeSwaks(Path dir, String support) throws IOException {
+        Path bin = Files.createDirectories(dir);
+        Path swaks = bin.resolve("swaks");
+        Files.writeString(swaks, "#!/bin/sh\ncat <<'EOF'\n" + support + "EOF\n");
+        swaks.toFile().setExecutable(true);
+        return bin;
+    }
+
+    @Test
+    void aSwaksWithoutTlsSupportCountsAsMissingAndBringsItsPerlModules(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path without = fakeSwaks(dir.resolve("without"), """
+                === Basic AUTH supported
+                *** TLS not available: requires Net::SSLeay
+                """);
+        assertThat(withLauncherFunctions(without, "tool_ready swaks")).isNotZero();
+        assertThat(withLauncherFunctions(without,
+                "[[ \" $(tool_packages swaks) \" == *' libnet-ssleay-perl libio-socket-ssl-perl '* ]]")).isZero();
+        Path with = fakeSwaks(dir.resolve("with"), """
+                === Basic AUTH supported
+                === TLS supported
+                """);
+        assertThat(withLauncherFunctions(with, "tool_ready swaks")).isZero();
+    }
 }

@@ -55,7 +55,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "journal", "queue", "route", "reload", "bench", "user"})
+    @ValueSource(strings = {"serve", "journal", "queue", "route", "reload", "bench", "user", "config"})
     void everyCommandAnswersHelpWithItsUsage(String command) {
         assertThat(run(command, "--help")).isEqualTo(Exit.OK);
         assertThat(out()).startsWith("usage: tern " + command);
@@ -114,7 +114,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"route", "journal", "queue", "reload", "user"})
+    @ValueSource(strings = {"route", "journal", "queue", "reload", "user", "config"})
     void everyCommandThatReadsTheConfigReportsItsErrorsAs78(String command) throws IOException {
         Files.writeString(dir.resolve("bad.yaml"), "nonsense: 1\n");
         String[] args = switch (command) {
@@ -151,10 +151,54 @@ class MainTest {
     }
 
     @Test
+    void routeExitsNonZeroWhenTheMxLookupFails() throws Exception {
+        try (var dns = tern.testing.TestDnsServer.start()) {
+            dns.mx("good.test", 10, "mx.good.test").a("mx.good.test", "127.0.0.2").nullMx("nomail.test")
+                    .servfail("broken.test");
+            Files.writeString(dir.resolve("r.yaml"), "dns: {servers: [\"" + dns.server() + "\"], timeout: 2s}\n");
+            Files.writeString(dir.resolve("d.yaml"), "dns: {servers: [\"" + dns.server() + "\"], timeout: 2s}\n"
+                    + "delivery: {smartHost: \"[127.0.0.1]:2601\", attemptDirectBeforeSmartHost: true}\n");
+
+            assertThat(run("route", "a@good.test", "--config", "r.yaml")).isEqualTo(Exit.OK);
+            assertThat(out()).contains("MX mx.good.test pref 10");
+            assertThat(run("route", "a@nowhere.test", "--config", "r.yaml")).isEqualTo(69); // EX_UNAVAILABLE
+            assertThat(out()).contains("MX lookup of nowhere.test failed: 550 5.1.2");
+            assertThat(run("route", "a@nomail.test", "--config", "r.yaml")).isEqualTo(69);
+            assertThat(run("route", "a@broken.test", "--config", "r.yaml")).isEqualTo(75); // EX_TEMPFAIL
+            // Trying direct first, the smart host takes a domain our DNS does not know; a null MX stays final.
+            assertThat(run("route", "a@nowhere.test", "--config", "d.yaml")).isEqualTo(Exit.OK);
+            assertThat(out()).contains("→ smart host [127.0.0.1]:2601 (after direct attempt)");
+            assertThat(run("route", "a@nomail.test", "--config", "d.yaml")).isEqualTo(69);
+        }
+    }
+
+    @Test
     void queueListOfAnEmptyDataDirSaysTheQueueIsEmpty() throws IOException {
         Files.writeString(dir.resolve("q.yaml"), "server: {dataDir: qdata}\n");
         assertThat(run("queue", "list", "--config", "q.yaml")).isEqualTo(Exit.OK);
         assertThat(out()).contains("queue is empty");
+    }
+
+    @Test
+    void queueListCallsAttemptedRecipientsDeferredAndOnlyUntriedOnesPending() throws Exception {
+        Files.writeString(dir.resolve("q.yaml"), "server: {dataDir: qdata}\n");
+        var id = new tern.queue.QueueId("0QLIST1");
+        java.time.Instant at = java.time.Instant.parse("2026-11-29T10:00:00Z");
+        var envelope = new tern.envelope.Envelope(id, tern.address.ReversePath.of(new tern.address.Mailbox("a", "x.test")),
+                java.util.List.of(tern.envelope.Recipient.of(new tern.address.Mailbox("tried", "y.test")),
+                        tern.envelope.Recipient.of(new tern.address.Mailbox("untried", "y.test"))),
+                tern.envelope.Body.SEVEN_BIT, false, null, null, -1, "127.0.0.1", "client.test", at);
+        try (var journal = tern.journal.Journal.open(dir.resolve("qdata/journal"), tern.config.TernConfig.Sync.BATCH,
+                java.time.InstantSource.system())) {
+            journal.append(new tern.journal.JournalEvent.Accepted(envelope, "Subject: x\r\n\r\nx\r\n".getBytes())).get();
+            journal.append(new tern.journal.JournalEvent.Deferred(id, at.plusSeconds(1), "tried@y.test", "mx.y.test",
+                    "451 4.3.0 try later", 1, at.plusSeconds(900))).get();
+        }
+
+        assertThat(run("queue", "list", "--config", "q.yaml")).isEqualTo(Exit.OK);
+        assertThat(out()).contains("<tried@y.test> deferred attempts=1")
+                .contains("<untried@y.test> pending attempts=0")
+                .contains("1 message, 1 pending and 1 deferred recipients");
     }
 
     @Test

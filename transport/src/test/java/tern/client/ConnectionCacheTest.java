@@ -34,7 +34,7 @@ class ConnectionCacheTest {
             c.send(message());
             cache.release(c);
 
-            SmtpConnection again = cache.borrow(server.address()).orElseThrow();
+            SmtpConnection again = cache.borrow(SmtpConnection.Key.of(server.address(), SETTINGS)).orElseThrow();
             again.send(message());
 
             assertThat(again).isSameAs(c);
@@ -53,15 +53,28 @@ class ConnectionCacheTest {
             cache.release(c);
             now.set(now.get().plus(ConnectionCache.PROBE_AFTER));
 
-            SmtpConnection again = cache.borrow(server.address()).orElseThrow();
+            SmtpConnection again = cache.borrow(SmtpConnection.Key.of(server.address(), SETTINGS)).orElseThrow();
             again.send(message());
 
             assertThat(again).isSameAs(c);
             assertThat(server.connections()).isEqualTo(1);
             assertThat(server.messages()).hasSize(2);
             assertThat(server.commandLines(1)).contains("NOOP");
-            assertThat(cache.borrow(server.address())).as("lent out: not idle").isEmpty();
+            assertThat(cache.borrow(SmtpConnection.Key.of(server.address(), SETTINGS))).as("lent out: not idle").isEmpty();
             cache.release(again);
+        }
+    }
+
+    @Test
+    void aConnectionIsLentOnlyForTheNameAndSettingsItWasOpenedWith() throws Exception {
+        try (var server = ScriptedSmtpServer.builder().start();
+             var cache = new ConnectionCache(Duration.ofSeconds(30), 10, clock)) {
+            ClientSettings withCredentials = SETTINGS.withAuth(new TernConfig.SmartHostAuth("u", "p"));
+            cache.release(SmtpConnection.open(new SmtpConnection.Key(server.address(), "smarthost.test", SETTINGS)));
+
+            assertThat(cache.borrow(new SmtpConnection.Key(server.address(), "partner.test", SETTINGS))).isEmpty();
+            assertThat(cache.borrow(new SmtpConnection.Key(server.address(), "smarthost.test", withCredentials))).isEmpty();
+            assertThat(cache.borrow(new SmtpConnection.Key(server.address(), "smarthost.test", SETTINGS))).isPresent();
         }
     }
 
@@ -72,7 +85,7 @@ class ConnectionCacheTest {
             cache.release(SmtpConnection.open(server.address(), SETTINGS));
             now.set(now.get().plusSeconds(30));
 
-            assertThat(cache.borrow(server.address())).isEmpty();
+            assertThat(cache.borrow(SmtpConnection.Key.of(server.address(), SETTINGS))).isEmpty();
             assertThat(cache.idleCount()).isZero();
             assertThat(server.commandLines(1)).last().isEqualTo("QUIT");
         }
@@ -85,7 +98,7 @@ class ConnectionCacheTest {
             cache.release(SmtpConnection.open(server.address(), SETTINGS));
             now.set(now.get().plus(ConnectionCache.PROBE_AFTER));
 
-            assertThat(cache.borrow(server.address())).isEmpty();
+            assertThat(cache.borrow(SmtpConnection.Key.of(server.address(), SETTINGS))).isEmpty();
         }
     }
 

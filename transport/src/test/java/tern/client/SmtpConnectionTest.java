@@ -3,7 +3,6 @@ package tern.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -238,6 +237,20 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void anInternationalizedAddressToAPeerWithNeitherSmtputf8Nor8bitmimeFailsWith567() throws Exception {
+        // An SMTPUTF8 message is 8-bit as well; what stops it is the address, so 5.6.7, not 5.6.3.
+        byte[] utf8 = "Subject: gr\u00fc\u00dfe\r\nTo: j\u00f6rg@example.test\r\n\r\nhallo\r\n".getBytes(StandardCharsets.UTF_8);
+        Transaction t = new Transaction(ReversePath.of(new Mailbox("sender", "tern.test")),
+                List.of(Recipient.of(new Mailbox("j\u00f6rg", "example.test"))), utf8, Body.EIGHT_BIT_MIME, true, null, null);
+        try (var server = ScriptedSmtpServer.builder().without("SMTPUTF8", "8BITMIME").start();
+             var c = SmtpConnection.open(server.address(), PLAIN)) {
+            assertThat(c.send(t).failed()).singleElement()
+                    .satisfies(x -> assertThat(x.reply().status()).isEqualTo("5.6.7"));
+            assertThat(server.commandLines(1)).noneMatch(l -> l.startsWith("MAIL"));
+        }
+    }
+
+    @Test
     void dsnParametersAreSentOnlyWhenThePeerOffersDsn() throws Exception {
         Transaction t = new Transaction(ReversePath.of(new Mailbox("sender", "tern.test")),
                 List.of(new Recipient(new Mailbox("a", "example.test"), Set.of(Notify.FAILURE, Notify.DELAY),
@@ -305,16 +318,44 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void requiredTlsWithAVerifyingContextChecksTheCertificate() throws Exception {
+    void verifyChecksTheChainAndTheNameAndNeverFallsBackToPlaintext() throws Exception {
+        var anchors = List.of((java.security.cert.X509Certificate) SelfSignedCertificate.certificate());
         try (var server = ScriptedSmtpServer.builder().startTls(SelfSignedCertificate.serverContext()).start()) {
-            try (var c = SmtpConnection.open(server.address(), PLAIN.withTls(TernConfig.OutboundTls.REQUIRED,
-                    SelfSignedCertificate.trustingClientContext()))) {
-                assertThat(c.isTls()).isTrue();
+            // Its certificate names localhost and 127.0.0.1: verified for either, with it as a trust anchor.
+            try (var c = SmtpConnection.open(new SmtpConnection.Key(server.address(), "localhost",
+                    PLAIN.withTls(TernConfig.OutboundTls.VERIFY, ClientTls.verifying(anchors))))) {
+                assertThat(c.isVerified()).isTrue();
             }
-            javax.net.ssl.SSLContext jdkDefault = javax.net.ssl.SSLContext.getDefault();
-            assertThatThrownBy(() -> SmtpConnection.open(server.address(),
-                    PLAIN.withTls(TernConfig.OutboundTls.REQUIRED, jdkDefault)))
-                    .isInstanceOfSatisfying(SmtpException.class, e -> assertThat(e.reply().status()).isEqualTo("4.7.5"));
+            try (var c = SmtpConnection.open(server.address(), PLAIN.withTls(TernConfig.OutboundTls.VERIFY,
+                    ClientTls.verifying(anchors)))) {
+                assertThat(c.isVerified()).as("IP SAN for an address literal").isTrue();
+            }
+            assertThatThrownBy(() -> SmtpConnection.open(new SmtpConnection.Key(server.address(), "mx.other.test",
+                    PLAIN.withTls(TernConfig.OutboundTls.VERIFY, ClientTls.verifying(anchors)))))
+                    .isInstanceOfSatisfying(SmtpException.class, e -> {
+                        assertThat(e.reply().status()).isEqualTo("4.7.5");
+                        assertThat(e.reply().toString()).contains("does not name mx.other.test").contains("localhost");
+                    });
+            assertThatThrownBy(() -> SmtpConnection.open(new SmtpConnection.Key(server.address(), "localhost",
+                    PLAIN.withTls(TernConfig.OutboundTls.VERIFY, null))))
+                    .isInstanceOfSatisfying(SmtpException.class, e -> {
+                        assertThat(e.reply().status()).isEqualTo("4.7.5");
+                        assertThat(e.reply().toString()).contains("not trusted");
+                        assertThat(e.isPermanent()).isFalse();
+                    });
+            assertThat(server.commands()).noneMatch(x -> x.line().startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void verifyWithoutStartTlsDefers() throws Exception {
+        try (var server = ScriptedSmtpServer.builder().start()) {
+            assertThatThrownBy(() -> SmtpConnection.open(server.address(), PLAIN.withTls(TernConfig.OutboundTls.VERIFY, null)))
+                    .isInstanceOfSatisfying(SmtpException.class, e -> {
+                        assertThat(e.reply().code()).isEqualTo(451);
+                        assertThat(e.reply().status()).startsWith("4.7.");
+                    });
+            assertThat(server.commands()).noneMatch(x -> x.line().startsWith("MAIL"));
         }
     }
 
@@ -330,7 +371,7 @@ class SmtpConnectionTest {
     @Test
     void authPlainOverLoopbackWithoutTls() throws Exception {
         try (var server = ScriptedSmtpServer.builder().auth("tern", "s3cret").start();
-             var c = SmtpConnection.open(server.address(), PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "s3cret")))) {
+             var c = SmtpConnection.open(server.address(), PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "s3cret")).withLoopbackLiteral(true))) {
             assertThat(c.isAuthenticated()).isTrue();
             c.send(transaction(MESSAGE, "a@example.test"));
             assertThat(server.messages().getFirst().authUser()).isEqualTo("tern");
@@ -341,7 +382,7 @@ class SmtpConnectionTest {
     @Test
     void authLoginWhenPlainIsNotOffered() throws Exception {
         try (var server = ScriptedSmtpServer.builder().auth("tern", "s3cret").authMechanisms("LOGIN").start();
-             var c = SmtpConnection.open(server.address(), PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "s3cret")))) {
+             var c = SmtpConnection.open(server.address(), PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "s3cret")).withLoopbackLiteral(true))) {
             assertThat(c.isAuthenticated()).isTrue();
             assertThat(server.commandLines(1)).contains("AUTH LOGIN");
         }
@@ -351,7 +392,7 @@ class SmtpConnectionTest {
     void rejectedCredentialsAreAPermanentFailureWith578() throws Exception {
         try (var server = ScriptedSmtpServer.builder().auth("tern", "s3cret").start()) {
             assertThatThrownBy(() -> SmtpConnection.open(server.address(),
-                    PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "wrong"))))
+                    PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "wrong")).withLoopbackLiteral(true)))
                     .isInstanceOfSatisfying(SmtpException.class, e -> {
                         assertThat(e.stage()).isEqualTo(SmtpException.Stage.AUTH);
                         assertThat(e.reply().code()).isEqualTo(535);
@@ -363,11 +404,48 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void credentialsGoOnlyOverTlsOrToALoopbackPeer() throws Exception {
-        assertThat(SmtpConnection.maySendCredentials(false, InetAddress.ofLiteral("127.0.0.1"))).isTrue();
-        assertThat(SmtpConnection.maySendCredentials(false, InetAddress.ofLiteral("::1"))).isTrue();
-        assertThat(SmtpConnection.maySendCredentials(false, InetAddress.ofLiteral("192.0.2.25"))).isFalse();
-        assertThat(SmtpConnection.maySendCredentials(true, InetAddress.ofLiteral("192.0.2.25"))).isTrue();
+    void credentialsAreWithheldWithoutTlsFromAHopNotWrittenAsLoopback() throws Exception {
+        try (var server = ScriptedSmtpServer.builder().auth("tern", "s3cret").start()) {
+            assertThatThrownBy(() -> SmtpConnection.open(new SmtpConnection.Key(server.address(), "smarthost.test",
+                    PLAIN.withAuth(new TernConfig.SmartHostAuth("tern", "s3cret")).withRole("smart host"))))
+                    .isInstanceOfSatisfying(SmtpException.class, e -> {
+                        assertThat(e.reply().code()).isEqualTo(451);
+                        assertThat(e.reply().status()).startsWith("4.7.");
+                        assertThat(e.reply().toString()).contains("credentials withheld").doesNotContain("s3cret");
+                    });
+            assertThat(server.commands()).noneMatch(x -> x.line().startsWith("AUTH") || x.line().startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void credentialsAreWithheldOverUnverifiedTls() throws Exception {
+        try (var server = ScriptedSmtpServer.builder().auth("tern", "s3cret")
+                .startTls(SelfSignedCertificate.serverContext()).start()) {
+            assertThatThrownBy(() -> SmtpConnection.open(new SmtpConnection.Key(server.address(), "localhost",
+                    PLAIN.withTls(TernConfig.OutboundTls.REQUIRED, null)
+                            .withAuth(new TernConfig.SmartHostAuth("tern", "s3cret")).withRole("smart host"))))
+                    .isInstanceOfSatisfying(SmtpException.class, e -> {
+                        assertThat(e.reply().status()).isEqualTo("4.7.5");
+                        assertThat(e.reply().toString()).startsWith("451 4.7.5 smart host certificate not verified")
+                                .contains("credentials withheld");
+                    });
+            assertThat(server.commands()).noneMatch(x -> x.line().startsWith("AUTH") || x.line().startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void credentialsGoOverVerifiedTls() throws Exception {
+        var anchors = List.of((java.security.cert.X509Certificate) SelfSignedCertificate.certificate());
+        try (var server = ScriptedSmtpServer.builder().auth("tern", "s3cret")
+                .startTls(SelfSignedCertificate.serverContext()).start();
+             var c = SmtpConnection.open(new SmtpConnection.Key(server.address(), "localhost",
+                     PLAIN.withTls(TernConfig.OutboundTls.VERIFY, ClientTls.verifying(anchors))
+                             .withAuth(new TernConfig.SmartHostAuth("tern", "s3cret"))))) {
+            assertThat(c.isAuthenticated()).isTrue();
+            c.send(transaction(MESSAGE, "a@example.test"));
+            assertThat(server.messages().getFirst().tls()).isTrue();
+            assertThat(server.messages().getFirst().authUser()).isEqualTo("tern");
+        }
     }
 
     @Test
@@ -389,13 +467,12 @@ class SmtpConnectionTest {
     void everyReplyWaitIsBoundedByTheTimeout() throws Exception {
         ClientSettings quick = PLAIN.withTimeout(Duration.ofMillis(300));
         try (var server = ScriptedSmtpServer.builder().hangOnConnect().start()) {
-            long start = System.nanoTime();
+            // The server never says a word: that the call returns at all is the timeout at work.
             assertThatThrownBy(() -> SmtpConnection.open(server.address(), quick))
                     .isInstanceOfSatisfying(SmtpException.class, e -> {
                         assertThat(e.stage()).isEqualTo(SmtpException.Stage.GREETING);
                         assertThat(e.reply().status()).isEqualTo("4.4.2");
                     });
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
         try (var server = ScriptedSmtpServer.builder().reply(Verb.MESSAGE, ScriptedSmtpServer.HANG).start();
              var c = SmtpConnection.open(server.address(), quick)) {

@@ -73,6 +73,8 @@ class ConfigLoaderTest {
     void aFullFileLoadsIntoTheExpectedRecords() throws IOException {
         write("cert.pem", "-----BEGIN CERTIFICATE-----\n");
         write("key.pem", "-----BEGIN PRIVATE KEY-----\n");
+        write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+        write("dkim.pem", "-----BEGIN PRIVATE KEY-----\n");
         String yaml = """
                 server:
                   fqdn: Mail.Example.Test
@@ -103,9 +105,13 @@ class ConfigLoaderTest {
                   connections: {total: 50, perDomain: 5, timeout: 2m}
                   tls: required
                   smartHostAuth: {username: relayuser, password: 123456}
+                  smartHostTls: verify
+                  trustAnchors: ca.pem
                 routes:
-                  - {domain: Partner.Example, nextHop: "[127.0.0.1]:2601"}
-                  - {domain: .sub.example, nextHop: "mx.sub.example"}
+                  - {domain: Partner.Example, nextHop: "[127.0.0.1]:2601", tls: off}
+                  - {domain: .sub.example, nextHop: "mx.sub.example", auth: {username: sub, password: s3}}
+                dkim:
+                  - {domain: Example.Test, selector: s2026, privateKey: dkim.pem}
                 dns:
                   servers: ["127.0.0.1:5353", "::1", "ns.example"]
                   timeout: 2s
@@ -131,13 +137,16 @@ class ConfigLoaderTest {
                         new Local(Duration.ofHours(1), Duration.ofHours(5)),
                         30, "example.test", "[smarthost.example]:587", true, "postmaster@example.test", 2525,
                         new Connections(50, 5, Duration.ofMinutes(2)), OutboundTls.REQUIRED,
-                        new SmartHostAuth("relayuser", "123456")),
-                List.of(new Route("partner.example", "[127.0.0.1]:2601"), new Route(".sub.example", "mx.sub.example")),
+                        new SmartHostAuth("relayuser", "123456"), OutboundTls.VERIFY, dir.resolve("ca.pem")),
+                List.of(new Route("partner.example", "[127.0.0.1]:2601", OutboundTls.OFF, SmartHostAuth.NONE),
+                        new Route(".sub.example", "mx.sub.example", null, new SmartHostAuth("sub", "s3"))),
                 new Dns(List.of("127.0.0.1:5353", "::1", "ns.example"), Duration.ofSeconds(2)),
                 new Journal(Sync.NONE, Duration.ofHours(12)),
-                new Admin("127.0.0.1:9025")));
+                new Admin("127.0.0.1:9025"),
+                List.of(new TernConfig.Dkim("example.test", "s2026", dir.resolve("dkim.pem")))));
         // the example names every key: none may be declared and then ignored by the loader
-        assertThat(loader.keysRead()).containsAll(ConfigLoader.keys());
+        assertThat(loader.settings().all().stream().map(st -> st.key().replaceAll("\\[\\d+]", "[]")))
+                .containsAll(ConfigLoader.keys());
     }
 
     @Test

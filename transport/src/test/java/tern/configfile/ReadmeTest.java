@@ -33,6 +33,12 @@ class ReadmeTest {
     }
 
     @Test
+    void theReadmeTableIsTheOneGeneratedFromTheParameterTable() throws IOException {
+        // regenerate with: ./tern config --markdown
+        assertThat(readme()).contains(tern.config.Parameters.markdownTable());
+    }
+
+    @Test
     void everyKeyTheLoaderAcceptsIsDocumentedInTheReadmeTable() throws IOException {
         assertThat(tableKeys(readme())).containsAll(ConfigLoader.keys());
     }

@@ -1,7 +1,6 @@
 package tern.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import tern.testing.RequiredTool;
 
 /**
  * The programs the interop suite talks to (swaks, postfix, dnsmasq, python3, openssl). On CI
@@ -28,27 +28,13 @@ final class ExternalProgram {
     private ExternalProgram() {
     }
 
-    private static boolean onCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
-    }
-
     private static void require(boolean present, String what) {
-        if (onCi()) {
-            assertThat(present).as(what + " (needed on CI; ./tern test installs the tools as root)").isTrue();
-        } else {
-            assumeThat(present).as(what).isTrue();
-        }
+        RequiredTool.require(present, what);
     }
 
     /** The program answers its version command with exit code 0. */
     static void require(String... versionCommand) {
-        boolean present;
-        try {
-            present = run(Duration.ofSeconds(10), List.of(versionCommand)).exit() == 0;
-        } catch (IOException e) {
-            present = false;
-        }
-        require(present, versionCommand[0] + " is not installed");
+        RequiredTool.program(versionCommand);
     }
 
     /** An executable in one of the usual places ({@code /usr/sbin} is often not on a user's PATH). */

@@ -3,9 +3,6 @@ package tern.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +75,7 @@ class MetricsScrapeTest {
         awaitMetric("tern_recipients_deferred_total", 1);
         awaitMetric("tern_recipients_failed_total", 1);
         // The operator's flush: the deferred recipient goes now, not in 15 minutes.
-        HttpResponse<String> retry = post(tern.adminUri("/queue/retry?all=true"));
+        HttpResponse<String> retry = tern.post("/queue/retry?all=true");
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
         flaky.awaitMessages(2, Duration.ofSeconds(10));
         awaitMetric("tern_recipients_delivered_total", 8);
@@ -127,6 +124,32 @@ class MetricsScrapeTest {
         assertThat(committedEvents).isEqualTo(journaled.get());
     }
 
+    @Test
+    void theOutboundGaugeCountsAConnectionToATarpitThatNeverGreets() throws Exception {
+        refusing = ScriptedSmtpServer.builder().name("tarpit.test").hangOnConnect().start();
+        tern = TernUnderTest.start(dir, """
+                server:
+                  listen: ["127.0.0.1:0"]
+                  dataDir: %%DIR%%/data
+                domains:
+                  local: [tern.test]
+                routes:
+                  - {domain: tarpit.test, nextHop: "[127.0.0.1]:%d"}
+                delivery:
+                  connections: {timeout: 10m}
+                admin:
+                  listen: "127.0.0.1:0"
+                """.formatted(refusing.port()));
+
+        send("stuck@tarpit.test");
+        Eventually.await("the tarpit's connection", Duration.ofSeconds(10), () -> refusing.connections() == 1);
+        awaitMetric("tern_smtp_outbound_connections", 1);
+
+        refusing.close(); // the tarpit hangs up: the attempt fails and the connection is gone
+        refusing = null;
+        awaitMetric("tern_smtp_outbound_connections", 0);
+    }
+
     private void send(String recipient) {
         try (var client = SmtpTestClient.connect(new InetSocketAddress("127.0.0.1", tern.smtpPort()))) {
             client.expect(220);
@@ -153,13 +176,6 @@ class MetricsScrapeTest {
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + " (last scraped " + last[0] + ")", e);
-        }
-    }
-
-    private static HttpResponse<String> post(URI uri) throws Exception {
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 

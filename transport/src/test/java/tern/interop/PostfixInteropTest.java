@@ -12,7 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
-import tern.testing.TernProcess;
+import tern.testing.LoopbackPorts;
+import tern.testing.RequiredTool;
 
 /**
  * Tern next to a real Postfix, both ways, each with its own private Postfix instance on a
@@ -39,9 +40,10 @@ class PostfixInteropTest {
 
     @Test
     void swaksToTernToPostfixArrivesWithTernsReceivedTheReturnPathAndDeliveredTo() throws Exception {
-        ExternalProgram.require("swaks", "--version");
-        int postfixPort = TernProcess.freePort();
-        postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), postfixPort, null, "bob");
+        RequiredTool.swaks("Socket Transport");
+        postfix = LoopbackPorts.startOnFreePort(
+                port -> PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), port, null, "bob"));
+        int postfixPort = postfix.port();
         tern = TernUnderTest.start(Files.createDirectories(dir.resolve("tern")), """
                 server:
                   fqdn: tern.interop.test
@@ -76,7 +78,7 @@ class PostfixInteropTest {
 
     @Test
     void postfixRelaysIntoTernWithBothReceivedFieldsAndTheSenderPreserved() throws Exception {
-        ExternalProgram.require("swaks", "--version");
+        RequiredTool.swaks("Socket Transport");
         tern = TernUnderTest.start(Files.createDirectories(dir.resolve("tern")), """
                 server:
                   fqdn: tern.interop.test
@@ -87,9 +89,9 @@ class PostfixInteropTest {
                 admin:
                   listen: ""
                 """);
-        int postfixPort = TernProcess.freePort();
-        postfix = PrivatePostfix.start(Files.createDirectories(dir.resolve("postfix")), postfixPort,
-                "[127.0.0.1]:" + tern.smtpPort());
+        postfix = LoopbackPorts.startOnFreePort(port -> PrivatePostfix.start(
+                Files.createDirectories(dir.resolve("postfix")), port, "[127.0.0.1]:" + tern.smtpPort()));
+        int postfixPort = postfix.port();
 
         ExternalProgram.check(Duration.ofSeconds(20), List.of("swaks", "--server", "127.0.0.1",
                 "--port", String.valueOf(postfixPort), "--helo", "swaks.client.test",

@@ -166,20 +166,20 @@ class ReloadUnderLoadTest {
     void sighupToTernServeRereadsTheFileAndMovesTheRoute() throws Exception {
         sinkA = ScriptedSmtpServer.builder().name("sink-a.test").start();
         sinkB = ScriptedSmtpServer.builder().name("sink-b.test").start();
-        int port = TernProcess.freePort();
         Path file = dir.resolve("serve.yaml");
         java.util.function.IntFunction<String> config = sink -> """
                 server:
                   fqdn: tern.interop.test
-                  listen: ["127.0.0.1:%d"]
+                  listen: ["127.0.0.1:0"]
                   dataDir: %s/serve-data
                 routes:
                   - {domain: r.test, nextHop: "[127.0.0.1]:%d"}
                 admin:
                   listen: ""
-                """.formatted(port, dir, sink);
+                """.formatted(dir, sink);
         Files.writeString(file, config.apply(sinkA.port()));
-        try (TernProcess serve = TernProcess.serve(file, port, dir.resolve("serve.log"))) {
+        try (TernProcess serve = TernProcess.serve(file, dir.resolve("serve.log"))) {
+            int port = serve.smtpPort();
             send(port, "before-hup");
             assertThat(sinkA.awaitMessages(1, Duration.ofSeconds(10)).getFirst().dataText()).contains("before-hup");
 

@@ -72,9 +72,16 @@ final class TernUnderTest implements AutoCloseable {
         return r.body();
     }
 
-    /** {@code POST /reload}, what {@code tern reload} sends. */
+    /** {@code POST /reload} with the admin token, what {@code tern reload} sends. */
     HttpResponse<String> reload() throws IOException, InterruptedException {
-        return http(HttpRequest.newBuilder(adminUri("/reload")).POST(HttpRequest.BodyPublishers.noBody()));
+        return post("/reload");
+    }
+
+    /** {@code POST path} with {@code Authorization: Bearer} and the server's admin token, as the CLI sends it. */
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        String token = tern.admin.AdminToken.read(tern.admin.AdminToken.file(started.server().dataDir())).orElseThrow();
+        return http(HttpRequest.newBuilder(adminUri(path)).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private static HttpResponse<String> http(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package tern.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import tern.envelope.Recipient;
 import tern.journal.JournalEvent;
 import tern.journal.JournalReader;
 import tern.queue.QueueState;
+import tern.testing.LoopbackPorts;
 import tern.testing.TernProcess;
 
 /**
@@ -42,14 +44,14 @@ class CrashSafetyTest {
 
     @Test
     void everyMessageAnsweredWith250SurvivesSigkillAndRestart() throws Exception {
-        int port = TernProcess.freePort();
-        int deadPort = TernProcess.freePort(); // nothing listens there: remote delivery defers
+        Socket dead = LoopbackPorts.refusingPort(); // held, never listening: remote delivery defers
+        int deadPort = dead.getLocalPort();
         Path data = dir.resolve("data");
         Path config = dir.resolve("tern.yaml");
         Files.writeString(config, """
                 server:
                   fqdn: crash.tern.test
-                  listen: ["127.0.0.1:%d"]
+                  listen: ["127.0.0.1:0"]
                   dataDir: %s
                 domains:
                   local: [local.test]
@@ -57,10 +59,11 @@ class CrashSafetyTest {
                   - {domain: far.test, nextHop: "[127.0.0.1]:%d"}
                 admin:
                   listen: ""
-                """.formatted(port, data, deadPort));
+                """.formatted(data, deadPort));
 
         Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
-        try (TernProcess server = TernProcess.serve(config, port, dir.resolve("first.log"))) {
+        try (TernProcess server = TernProcess.serve(config, dir.resolve("first.log"))) {
+            int port = server.smtpPort();
             var stop = new AtomicBoolean();
             var enough = new CountDownLatch(300);
             try (var sessions = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -75,7 +78,7 @@ class CrashSafetyTest {
         }
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
 
-        try (TernProcess again = TernProcess.serve(config, port, dir.resolve("second.log"))) {
+        try (dead; TernProcess again = TernProcess.serve(config, dir.resolve("second.log"))) {
             Path maildir = data.resolve("drop/local.test/keeper/new");
             // Replayed work is spread out after a restart (Scheduler.spreadOverdue), so this takes a while.
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -121,7 +124,10 @@ class CrashSafetyTest {
         try (SmtpConnection c = SmtpConnection.open(new InetSocketAddress("127.0.0.1", port), settings)) {
             for (int n = 0; !stop.get(); n++) {
                 String id = session + "-" + n;
-                byte[] message = ("X-Test-Id: " + id + "\r\nSubject: crash " + id + "\r\n\r\n" + "body of " + id + "\r\n")
+                // Message-ID and Date as a mail client writes them: Tern adds neither, so the stored
+                // bytes end with exactly what was sent.
+                byte[] message = ("X-Test-Id: " + id + "\r\nSubject: crash " + id + "\r\nMessage-ID: <" + id
+                        + "@crash.test>\r\nDate: Tue, 8 Dec 2026 00:00:00 +0000\r\n\r\n" + "body of " + id + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
                 var result = c.send(Transaction.of(from, to, message));
                 if (result.dataReply() != null && result.dataReply().code() == 250) {

@@ -137,8 +137,10 @@ class MxDeliveryTest {
 
     @Test
     void aHangingDestinationDoesNotHoldUpAnother() throws Exception {
+        // A connection timeout far longer than the healthy deliveries need even on a busy machine:
+        // the test checks the order of events (healthy mail done while the hang still hangs), not durations.
         TernInstance tern = start(ScriptedSmtpServer.builder().hangOnConnect(), ScriptedSmtpServer.builder(),
-                "connections: {timeout: 4s}");
+                "connections: {timeout: 8s}");
         dns.mx("hang.test", 10, "mx.hang.test").a("mx.hang.test", "127.0.0.2")
                 .mx("fine.test", 10, "mx.fine.test").a("mx.fine.test", "127.0.0.3");
 
@@ -149,16 +151,14 @@ class MxDeliveryTest {
             tern.send("<alice@remote.test>", List.of("<f" + i + "@fine.test>"), "Subject: fine " + i + "\r\n\r\nx\r\n");
         }
 
-        second.awaitMessages(5, Duration.ofSeconds(4));
-        Duration healthyDone = Duration.ofNanos(System.nanoTime() - sent);
+        second.awaitMessages(5, ARRIVAL);
         var hung = tern.recipient(stuck, "h@hang.test").orElseThrow();
-        assertThat(healthyDone).isLessThan(Duration.ofSeconds(4));
         assertThat(hung.attempts()).as("the hanging attempt has not timed out yet").isZero();
 
         // ...and it does time out (connections.timeout), deferred rather than lost.
         Eventually.await("the hanging attempt deferred", ARRIVAL,
                 () -> tern.recipient(stuck, "h@hang.test").map(QueueState.RecipientStatus::attempts).orElse(0) == 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
         assertThat(tern.recipient(stuck, "h@hang.test").orElseThrow().state()).isEqualTo(QueueState.State.PENDING);
     }
 }

@@ -42,11 +42,11 @@ class RestartAndOperatorTest {
     void restartKeepsTheJournaledRetryTimeAndTheQueueCommandsActOnTheRunningServer() throws Exception {
         try (ScriptedSmtpServer far = ScriptedSmtpServer.builder().failFirst(Verb.MESSAGE, 1, "451 4.3.0 Try again later").start();
              ScriptedSmtpServer slow = ScriptedSmtpServer.builder().reply(Verb.MESSAGE, "452 4.3.1 Insufficient system storage").start()) {
-            int port = TernProcess.freePort();
-            int adminPort = TernProcess.freePort();
             Path data = dir.resolve("data");
             Path config = dir.resolve("tern.yaml");
-            Files.writeString(config, """
+            // Port 0 for the server to bind; once it listens, the file names the ports it got, as
+            // an operator's would, so that the queue commands find the running server's admin listener.
+            java.util.function.BiFunction<Integer, Integer, String> yaml = (port, adminPort) -> """
                     server:
                       fqdn: restart.tern.test
                       listen: ["127.0.0.1:%d"]
@@ -61,13 +61,14 @@ class RestartAndOperatorTest {
                       - {domain: slow.test, nextHop: "[127.0.0.1]:%d"}
                     admin:
                       listen: "127.0.0.1:%d"
-                    """.formatted(port, data, FIRST.toSeconds(), far.port(), slow.port(), adminPort));
-            var smtp = new java.net.InetSocketAddress("127.0.0.1", port);
+                    """.formatted(port, data, FIRST.toSeconds(), far.port(), slow.port(), adminPort);
+            Files.writeString(config, yaml.apply(0, 0));
 
             QueueId once;
             QueueId stuck;
             Deferred firstDeferral;
-            try (TernProcess server = TernProcess.serve(config, port, dir.resolve("first.log"))) {
+            try (TernProcess server = TernProcess.serve(config, dir.resolve("first.log"))) {
+                var smtp = new java.net.InetSocketAddress("127.0.0.1", server.smtpPort());
                 once = Submission.send(smtp, "<alice@remote.test>", List.of("<ann@far.test>"), "Subject: once\r\n\r\nx\r\n");
                 stuck = Submission.send(smtp, "<alice@remote.test>", List.of("<bo@slow.test>"), "Subject: stuck\r\n\r\nx\r\n");
                 try (JournalReader journal = JournalReader.open(data.resolve("journal"))) {
@@ -78,8 +79,10 @@ class RestartAndOperatorTest {
             }
             assertThat(far.transactions()).hasSize(1);
 
-            try (TernProcess server = TernProcess.serve(config, port, dir.resolve("second.log"))) {
+            Files.writeString(config, yaml.apply(0, 0));
+            try (TernProcess server = TernProcess.serve(config, dir.resolve("second.log"))) {
                 Instant listening = Instant.now();
+                Files.writeString(config, yaml.apply(server.smtpPort(), server.adminPort()));
                 Instant due = firstDeferral.nextAttempt();
 
                 ReceivedTransaction second = far.awaitMessages(1, FIRST.plusSeconds(10)).getFirst();
@@ -115,15 +118,15 @@ class RestartAndOperatorTest {
         var list = TernCommand.run("queue", "list", "--config", cfg);
         assertThat(list.exitCode()).as(list.out()).isZero();
         assertThat(list.out()).contains(stuck.value()).contains("<alice@remote.test>")
-                .contains("<bo@slow.test> pending attempts=2 next=" + next)
-                .contains("1 message, 1 pending recipient")
+                .contains("<bo@slow.test> deferred attempts=2 next=" + next)
+                .contains("1 message, 0 pending and 1 deferred recipient")
                 .doesNotContain(once.value()); // delivered: no longer queued
 
         var show = TernCommand.run("queue", "show", stuck.value(), "--config", cfg);
         assertThat(show.exitCode()).as(show.out()).isZero();
         assertThat(show.out()).contains("Queue-Id:     " + stuck.value())
                 .contains("Sender:       <alice@remote.test>")
-                .contains("Recipient:    <bo@slow.test> pending attempts=2 next=" + next)
+                .contains("Recipient:    <bo@slow.test> deferred attempts=2 next=" + next)
                 .contains("452 4.3.1 Insufficient system storage");
 
         // Retry: due now, not in a minute.

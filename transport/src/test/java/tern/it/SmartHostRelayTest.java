@@ -1,7 +1,6 @@
 package tern.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.queue.QueueId;
+import tern.testing.LoopbackPorts;
+import tern.testing.RequiredTool;
 import tern.testing.ScriptedSmtpServer;
 import tern.testing.SmtpSink;
 import tern.testing.TernInstance;
-import tern.testing.TernProcess;
 import tern.testing.TestDnsServer;
 
 /**
@@ -36,9 +36,9 @@ class SmartHostRelayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(SmtpSink.installed(), "Postfix's smtp-sink is not installed (./tern test installs it)");
-        smartHost = SmtpSink.start("127.0.0.1", TernProcess.freePort());
-        partner = SmtpSink.start("127.0.0.1", TernProcess.freePort());
+        RequiredTool.require(SmtpSink.installed(), "Postfix's smtp-sink is not installed");
+        smartHost = LoopbackPorts.startOnFreePort(port -> SmtpSink.start("127.0.0.1", port));
+        partner = LoopbackPorts.startOnFreePort(port -> SmtpSink.start("127.0.0.1", port));
         tern = TernInstance.start(dir, FQDN, """
                 domains:
                   local: [tern.test]
@@ -146,6 +146,85 @@ class SmartHostRelayTest {
                 assertThat(deferring.commands()).anyMatch(c -> c.line().equalsIgnoreCase("RCPT TO:<hank@grey.test>"));
                 assertThat(deferring.messages()).isEmpty();
             }
+        }
+    }
+    /** A server that tries the recipient's MX first and the smart host after, asking {@code dns}. */
+    private static TernInstance directFirst(Path own, TestDnsServer dns) throws Exception {
+        return TernInstance.start(own, "direct.tern.test", """
+                domains:
+                  local: [tern.test]
+                delivery:
+                  smartHost: "%s"
+                  attemptDirectBeforeSmartHost: true
+                  connections: {timeout: 5s}
+                dns:
+                  servers: ["%s"]
+                """.formatted(smartHost.nextHop(), dns.server()));
+    }
+
+    @Test
+    void directAttemptToADomainOurDnsDoesNotKnowFallsBackToTheSmartHost(@TempDir Path own) throws Exception {
+        // Split horizon: inside.corp.test exists only in the smart host's view; ours says NXDOMAIN.
+        try (TestDnsServer dns = TestDnsServer.start(); TernInstance direct = directFirst(own, dns)) {
+            direct.send("<alice@tern.test>", List.of("<ivan@inside.corp.test>"), "Subject: split horizon\r\n\r\nx\r\n");
+
+            SmtpSink.Dump got = smartHost.awaitSubject("split horizon", ARRIVAL);
+            assertThat(got.recipients()).containsExactly("ivan@inside.corp.test");
+            assertThat(dns.queries("inside.corp.test", org.xbill.DNS.Type.MX)).isPositive();
+            assertThat(direct.maildir("alice", "tern.test")).isEmpty(); // no bounce
+        }
+    }
+
+    @Test
+    void directAttemptToANullMxDomainFailsWithoutTheSmartHost(@TempDir Path own) throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.nullMx("nomail.test");
+            try (TernInstance direct = directFirst(own, dns)) {
+                direct.send("<alice@tern.test>", List.of("<judy@nomail.test>"), "Subject: to a null MX\r\n\r\nx\r\n");
+
+                String ndr = direct.awaitMaildir("alice", "tern.test", 1, ARRIVAL).getFirst();
+                assertThat(ndr).contains("Status: 5.1.10").contains("judy@nomail.test");
+                assertThat(smartHost.dumps()).noneMatch(d -> d.recipients().contains("judy@nomail.test"));
+            }
+        }
+    }
+    @Test
+    void addressLiteralGoesToTheSmartHostAndNothingConnectsToTheLiteral(@TempDir Path own) throws Exception {
+        try (ScriptedSmtpServer literal = ScriptedSmtpServer.builder().bind("127.0.0.9").start();
+             TernInstance viaSmartHost = TernInstance.start(own, "literal.tern.test", """
+                     domains:
+                       local: [tern.test]
+                     delivery:
+                       smartHost: "%s"
+                       port: %d
+                       connections: {timeout: 5s}
+                     """.formatted(smartHost.nextHop(), literal.port()))) {
+            viaSmartHost.send("<alice@tern.test>", List.of("<kim@[127.0.0.9]>"), "Subject: to a literal\r\n\r\nx\r\n");
+
+            SmtpSink.Dump got = smartHost.awaitSubject("to a literal", ARRIVAL);
+            assertThat(got.recipients()).containsExactly("kim@[127.0.0.9]");
+            assertThat(literal.connections()).isZero();
+        }
+    }
+
+    @Test
+    void addressLiteralWithAttemptDirectTriesTheLiteralThenTheSmartHost(@TempDir Path own) throws Exception {
+        try (ScriptedSmtpServer literal = ScriptedSmtpServer.builder().bind("127.0.0.9")
+                     .reply(ScriptedSmtpServer.Verb.RCPT, "451 4.3.0 Not now").start();
+             TernInstance direct = TernInstance.start(own, "direct.tern.test", """
+                     domains:
+                       local: [tern.test]
+                     delivery:
+                       smartHost: "%s"
+                       attemptDirectBeforeSmartHost: true
+                       port: %d
+                       connections: {timeout: 5s}
+                     """.formatted(smartHost.nextHop(), literal.port()))) {
+            direct.send("<alice@tern.test>", List.of("<lee@[127.0.0.9]>"), "Subject: literal, direct first\r\n\r\nx\r\n");
+
+            SmtpSink.Dump got = smartHost.awaitSubject("literal, direct first", ARRIVAL);
+            assertThat(got.recipients()).containsExactly("lee@[127.0.0.9]");
+            assertThat(literal.commands()).anyMatch(c -> c.line().equalsIgnoreCase("RCPT TO:<lee@[127.0.0.9]>"));
         }
     }
 }

@@ -28,12 +28,16 @@ class PolicyReverseDnsTest {
 
     @BeforeEach
     void start() throws Exception {
+        start(DNS_TIMEOUT);
+    }
+
+    private void start(Duration dnsTimeout) throws Exception {
         dnsServer = TestDnsServer.start();
-        dns = MailDns.builder(List.of(dnsServer.address())).timeout(DNS_TIMEOUT).build();
+        dns = MailDns.builder(List.of(dnsServer.address())).timeout(dnsTimeout).build();
         spool = new RecordingSpool();
         PolicyConfig config = new PolicyConfig();
         config.reverseDns = true;
-        config.dnsTimeout = DNS_TIMEOUT;
+        config.dnsTimeout = dnsTimeout;
         fixture = ServerFixture.start(config.build(), spool, dns);
     }
 
@@ -45,7 +49,13 @@ class PolicyReverseDnsTest {
     }
 
     private String receivedFor(String helo) {
-        try (SmtpTestClient c = fixture.connect()) {
+        return receivedFor("127.0.0.1", helo);
+    }
+
+    /** The first line of the Received field of a message sent from {@code from} (an address of 127.0.0.0/8). */
+    private String receivedFor(String from, String helo) {
+        try (SmtpTestClient c = SmtpTestClient.connectFrom(from, fixture.address())) {
+            c.expect(220);
             c.expect("EHLO " + helo, 250);
             c.expect("MAIL FROM:<a@b.example>", 250);
             c.expect("RCPT TO:<x@tern.test>", 250);
@@ -59,13 +69,15 @@ class PolicyReverseDnsTest {
     @Test
     void aHeloNameThatIsTheForwardConfirmedPtrNameIsVerifiedAndNotAnnotated() {
         dnsServer.ptr("127.0.0.1", "client.tern.test").a("client.tern.test", "127.0.0.1");
-        assertThat(receivedFor("Client.Tern.Test.")).isEqualTo("Received: from Client.Tern.Test. ([127.0.0.1])");
+        assertThat(receivedFor("Client.Tern.Test."))
+                .isEqualTo("Received: from Client.Tern.Test. (client.tern.test [127.0.0.1])");
     }
 
     @Test
     void aHeloNameOtherThanThePtrNameIsUnverified() {
         dnsServer.ptr("127.0.0.1", "client.tern.test").a("client.tern.test", "127.0.0.1");
-        assertThat(receivedFor("liar.example")).isEqualTo("Received: from liar.example ([127.0.0.1] unverified)");
+        assertThat(receivedFor("liar.example"))
+                .isEqualTo("Received: from liar.example (client.tern.test [127.0.0.1] unverified)");
     }
 
     @Test
@@ -75,28 +87,40 @@ class PolicyReverseDnsTest {
     }
 
     @Test
+    void anAddressLiteralThatIsTheClientsAddressIsNotUnverifiedAndTheConfirmedPtrNameIsShown() {
+        dnsServer.ptr("127.0.0.10", "ten.tern.test").a("ten.tern.test", "127.0.0.10");
+        assertThat(receivedFor("127.0.0.10", "[127.0.0.10]"))
+                .isEqualTo("Received: from [127.0.0.10] (ten.tern.test [127.0.0.10])");
+        // Without a PTR record the literal is still true: nothing to flag.
+        assertThat(receivedFor("127.0.0.11", "[127.0.0.11]")).isEqualTo("Received: from [127.0.0.11] ([127.0.0.11])");
+        // A literal naming another address is not.
+        assertThat(receivedFor("127.0.0.10", "[127.0.0.12]"))
+                .isEqualTo("Received: from [127.0.0.12] (ten.tern.test [127.0.0.10] unverified)");
+    }
+
+    @Test
     void noPtrRecordIsRdnsFailed() {
         assertThat(receivedFor("client.tern.test")).endsWith("([127.0.0.1] RDNS failed)");
     }
 
     @Test
-    void aSilentDnsServerIsRdnsFailedWithinTheDnsTimeoutAndOtherSessionsDoNotWait() throws Exception {
+    void aSilentDnsServerIsRdnsFailedAfterTheDnsTimeoutAndOtherSessionsDoNotWait() throws Exception {
+        // A timeout long enough that the other session's answers come first even on a busy
+        // machine; the test asserts the order of events, never how long they took.
+        stop();
+        start(Duration.ofSeconds(3));
         dnsServer.silent(REVERSE_NAME);
         try (SmtpTestClient slow = fixture.connect(); SmtpTestClient other = fixture.connect()) {
             slow.expect("EHLO client.tern.test", 250);
             slow.expect("MAIL FROM:<a@b.example>", 250);
             slow.expect("RCPT TO:<x@tern.test>", 250);
             slow.expect("DATA", 354);
-            long start = System.nanoTime();
             slow.send("Subject: rdns\r\n\r\nhi\r\n.\r\n");
-            // While the message waits for the verdict, another session is answered at once.
-            long otherStart = System.nanoTime();
+            // While the message waits for the verdict, another session is answered.
             other.expect("NOOP", 250);
             other.expect("EHLO other.tern.test", 250);
-            assertThat(Duration.ofNanos(System.nanoTime() - otherStart)).isLessThan(Duration.ofMillis(300));
-            slow.expect(250);
-            Duration waited = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(waited).isLessThan(DNS_TIMEOUT.plusMillis(700));
+            assertThat(slow.socket().getInputStream().available()).as("the slow message is still waiting").isZero();
+            slow.expect(250); // the silent DNS server costs the message the DNS timeout, then it is taken
             slow.expect("NOOP", 250); // the session goes on
         }
         String text = spool.messages().getFirst().text();
@@ -107,7 +131,7 @@ class PolicyReverseDnsTest {
     void aWarmCacheAsksTheDnsServerOnceForManySessions() {
         dnsServer.ptr("127.0.0.1", "client.tern.test").a("client.tern.test", "127.0.0.1");
         for (int i = 0; i < 5; i++) {
-            assertThat(receivedFor("client.tern.test")).endsWith("([127.0.0.1])");
+            assertThat(receivedFor("client.tern.test")).endsWith("(client.tern.test [127.0.0.1])");
         }
         assertThat(dnsServer.queries(REVERSE_NAME)).isEqualTo(1);
     }

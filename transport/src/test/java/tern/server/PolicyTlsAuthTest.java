@@ -1,7 +1,6 @@
 package tern.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.auth.PasswordHash;
 import tern.auth.UserFile;
+import tern.testing.RequiredTool;
 import tern.testing.SelfSignedCertificate;
 import tern.testing.SmtpTestClient;
 import tern.testing.SmtpTestClient.Reply;
@@ -201,7 +201,7 @@ class PolicyTlsAuthTest {
 
     @Test
     void swaksWithStarttlsAndAuthPlainRelaysAndAWrongPasswordGets535() throws Exception {
-        requireSwaks();
+        RequiredTool.swaks("TLS", "Basic AUTH");
         String port = String.valueOf(fixture.address().getPort());
         List<String> base = List.of("swaks", "--server", "127.0.0.1", "--port", port, "--helo", "swaks.client.example",
                 "--from", "swaks@b.example", "--to", "rcpt@remote.example", "--tls", "--auth", "PLAIN",
@@ -225,20 +225,6 @@ class PolicyTlsAuthTest {
     }
 
     private record Result(int exit, String output) {
-    }
-
-    private static void requireSwaks() throws InterruptedException {
-        boolean present;
-        try {
-            present = run(List.of("swaks", "--version")).exit() == 0;
-        } catch (IOException e) {
-            present = false;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            assertThat(present).as("swaks must be installed on CI").isTrue();
-        } else {
-            assumeThat(present).as("swaks is not installed").isTrue();
-        }
     }
 
     private static Result run(List<String> command) throws IOException, InterruptedException {

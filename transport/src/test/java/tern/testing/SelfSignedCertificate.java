@@ -52,6 +52,15 @@ public final class SelfSignedCertificate {
         }
     }
 
+    /** The certificate itself, e.g. as a trust anchor. */
+    public static java.security.cert.X509Certificate certificate() {
+        try {
+            return (java.security.cert.X509Certificate) keyStore().getCertificate("tern");
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static KeyStore keyStore() {
         return Holder.KEY_STORE;
     }

@@ -69,6 +69,27 @@ public final class SmtpTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connected from {@code localAddress}, another address of 127.0.0.0/8: the whole block is
+     * the loopback interface on Linux, so a test can be a client the server does not trust.
+     */
+    public static SmtpTestClient connectFrom(String localAddress, InetSocketAddress address) {
+        java.net.InetAddress local = java.net.InetAddress.ofLiteral(localAddress);
+        if (!local.isLoopbackAddress() || !address.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("tests talk to loopback only: " + localAddress + " -> " + address);
+        }
+        try {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(local, 0));
+            socket.connect(address, 5000);
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            return new SmtpTestClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A client over a socket already connected, such as a TLS socket layered over another client's. */
     public static SmtpTestClient over(Socket socket) {
         try {

@@ -36,6 +36,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -70,6 +71,7 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile long negativeTtl = 60;
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean closed;
+    private final SignedZones signed = new SignedZones();
 
     private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
         this.udp = udp;
@@ -155,8 +157,37 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new CNAMERecord(name(alias), DClass.IN, ttl, name(target)));
     }
 
+    /**
+     * Signs the zone at {@code apex} with DNSSEC (a fresh ECDSA P-256 key, its DNSKEY and an
+     * SOA at the apex): queries with the DO bit for names under it get RRSIGs and NSEC proofs.
+     * Returns the zone's DS record in zone-file form: the trust anchor a validator needs.
+     */
+    public String sign(String apex) {
+        return signed.sign(name(apex), ttl, negativeTtl, this::add).toString();
+    }
+
+    /** TLSA record {@code _port._tcp.host} (RFC 6698). */
+    public TestDnsServer tlsa(String host, int port, int usage, int selector, int matching, byte[] data) {
+        return add(new org.xbill.DNS.TLSARecord(name("_" + port + "._tcp." + host), DClass.IN, ttl,
+                usage, selector, matching, data));
+    }
+
+    /** One TXT record of one string. */
+    public TestDnsServer txt(String name, String text) {
+        return add(new TXTRecord(name(name), DClass.IN, ttl, text));
+    }
+
     public TestDnsServer add(Record record) {
         records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
+        return this;
+    }
+
+    /** Removes the records of one type at {@code name} (to change an answer mid-test). */
+    public TestDnsServer remove(String name, int type) {
+        List<Record> here = records.get(name(name));
+        if (here != null) {
+            here.removeIf(r -> r.getType() == type);
+        }
         return this;
     }
 
@@ -208,6 +239,14 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** The response, or null for a silent name. */
     private Message answer(Message query) {
+        Message response = answerPlain(query);
+        if (response != null && query.getQuestion() != null) {
+            signed.decorate(query, response, records);
+        }
+        return response;
+    }
+
+    private Message answerPlain(Message query) {
         Record question = query.getQuestion();
         Message response = new Message(query.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);
