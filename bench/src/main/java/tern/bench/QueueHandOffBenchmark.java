@@ -35,7 +35,7 @@ import tern.config.TernConfig;
 import tern.delivery.EventLog;
 import tern.delivery.LocalDelivery;
 import tern.delivery.MessageBodies;
-import tern.delivery.QueueRunner;
+import tern.delivery.QueueManager;
 import tern.envelope.Body;
 import tern.envelope.Envelope;
 import tern.envelope.Notify;
@@ -50,10 +50,10 @@ import tern.queue.QueueState;
 import tern.route.Router;
 
 /**
- * The queue manager's hand-off of due work: {@link QueueRunner} from a recipient becoming due
+ * The queue manager's hand-off of due work: {@link QueueManager} from a recipient becoming due
  * in its scheduler to a delivery worker (a virtual thread) starting on it.
  *
- * <p><b>One op</b> = one message of one recipient, from {@code QueueRunner.arrived()} (which
+ * <p><b>One op</b> = one message of one recipient, from {@code QueueManager.arrived()} (which
  * posts the Accepted to the owner thread; folding it makes the recipient due now) through the
  * owner's poll of the scheduler, the grouping by destination and the start of a worker thread,
  * until that worker asks for the message's bytes ({@link MessageBodies#read}), the first thing
@@ -85,7 +85,7 @@ public class QueueHandOffBenchmark {
     private static final byte[] MESSAGE = "Subject: hand-off\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private Path data;
-    private QueueRunner runner;
+    private QueueManager runner;
     private TernMetrics metrics;
     private QueueIdGenerator ids;
     private final Bodies bodies = new Bodies();
@@ -138,10 +138,10 @@ public class QueueHandOffBenchmark {
         EventLog journal = event -> CompletableFuture.completedFuture(null);
         metrics = new TernMetrics(clock);
         ids = new QueueIdGenerator(clock);
-        runner = new QueueRunner(new QueueState(), clock, journal, bodies,
-                new LocalDelivery(new Maildir(data, "mx.tern.test")), new Badmail(data), ids, metrics, 1000,
-                new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), null,
-                        100, "mx.tern.test", null, 100));
+        runner = new QueueManager(new QueueState(), clock, journal, bodies,
+                new LocalDelivery(new Maildir(data, "mx.tern.test")), new Badmail(data), ids, metrics,
+                new QueueManager.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), null,
+                        QueueManager.Settings.perDestination(100), 1000, "mx.tern.test", null, 100));
         runner.start();
     }
 

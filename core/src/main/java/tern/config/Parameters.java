@@ -158,7 +158,8 @@ public final class Parameters {
     public static final Parameter<Integer> CONNECTIONS_TOTAL = add("delivery.connections.total", integer(1), 1000,
             "most outbound connections at once");
     public static final Parameter<Integer> CONNECTIONS_PER_DOMAIN = add("delivery.connections.perDomain",
-            integer(1), 100, "most outbound connections to one domain");
+            integer(1), 100, "most deliveries at once to one destination (next hop, route domain or MX domain);"
+                    + " a new destination starts at 5 and grows per success");
     public static final Parameter<Duration> CONNECTIONS_TIMEOUT = add("delivery.connections.timeout", duration(),
             Duration.ofMinutes(10), "timeout of each outbound step (connect, each reply)");
     public static final Parameter<OutboundTls> DELIVERY_TLS = add("delivery.tls", choice(outboundTlsWords()),

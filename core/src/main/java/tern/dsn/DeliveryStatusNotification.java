@@ -90,7 +90,8 @@ public record DeliveryStatusNotification(Envelope envelope, byte[] message, Stri
                 global |= r.recipient().address().isInternationalized()
                         || (r.recipient().orcpt() != null && !isAscii(OriginalRecipient.decode(r.recipient().orcpt())));
             }
-            OriginalContent returned = OriginalContent.of(original, content, fullReturnLimit);
+            OriginalContent returned = OriginalContent.of(original, content, fullReturnLimit,
+                    actions.contains(Action.FAILED));
             String subject = subject(actions);
             String messageId = "<" + id + "." + Long.toString(now.toEpochMilli(), 36) + ".dsn@" + fqdn + ">";
             // RFC 2046 5.1.1: at most 70 characters, so the fqdn stays out of it.
@@ -166,13 +167,23 @@ public record DeliveryStatusNotification(Envelope envelope, byte[] message, Stri
             out.crlf().append(text);
         }
 
+        /**
+         * Our own reason first when there is one, then what a server said, named by host: a
+         * reader must be able to tell Tern's verdict from a remote server's.
+         */
         private static String recipientLine(RecipientStatus r) {
             StringBuilder line = new StringBuilder(120).append('<').append(r.recipient().address()).append(">: ");
+            if (r.reason() != null) {
+                line.append(r.reason());
+                if (r.diagnostic() != null) {
+                    line.append("; ");
+                }
+            }
             if (r.diagnostic() != null) {
                 line.append(r.remoteMta() != null ? "host " + r.remoteMta() : "the remote server")
                         .append(" said: ").append(r.diagnostic());
             } else if (r.reason() != null) {
-                line.append(r.reason());
+                // said above
             } else {
                 line.append(switch (r.action()) {
                     case FAILED -> "delivery failed";
@@ -215,6 +226,9 @@ public record DeliveryStatusNotification(Envelope envelope, byte[] message, Stri
                 }
                 if (r.diagnostic() != null) {
                     out.field("Diagnostic-Code", "smtp; " + r.diagnostic());
+                } else if (r.reason() != null) {
+                    // RFC 3464 2.3.6: a diagnostic-type of our own for what no server said
+                    out.field("Diagnostic-Code", "X-Tern; " + r.reason());
                 }
                 if (r.lastAttempt() != null) {
                     out.field("Last-Attempt-Date", DATE.format(r.lastAttempt()));

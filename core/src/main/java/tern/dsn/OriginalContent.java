@@ -17,26 +17,30 @@ import tern.envelope.Ret;
  * sending it would make the DSN unsendable. Header fields with UTF-8 (RFC 6532) use
  * {@code message/global} and {@code message/global-headers} (RFC 6533 6.3, 6.4).
  */
-record OriginalContent(Kind kind, byte[] content, int end, boolean utf8Headers, boolean eightBit) {
+record OriginalContent(Kind kind, byte[] content, int end, boolean utf8Headers, boolean eightBit, boolean failure) {
 
     enum Kind { FULL, HEADERS, NONE }
 
-    static OriginalContent of(Envelope original, byte[] content, long fullReturnLimit) {
+    /**
+     * @param failure whether the report tells of a failure: a report of delay or success
+     *                returns the header section only, whatever RET says (RFC 3461 4.3)
+     */
+    static OriginalContent of(Envelope original, byte[] content, long fullReturnLimit, boolean failure) {
         int headerEnd = headerEnd(content);
         Scan headers = Scan.of(content, 0, headerEnd);
         if (!headers.fitsMime()) {
-            return new OriginalContent(Kind.NONE, content, 0, false, false);
+            return new OriginalContent(Kind.NONE, content, 0, false, false, failure);
         }
-        Ret ret = original.ret() != null ? original.ret()
+        Ret ret = !failure ? Ret.HDRS : original.ret() != null ? original.ret()
                 : content.length <= fullReturnLimit ? Ret.FULL : Ret.HDRS;
         if (ret == Ret.FULL) {
             Scan whole = Scan.of(content, headerEnd, content.length);
             if (whole.fitsMime()) {
                 return new OriginalContent(Kind.FULL, content, content.length, headers.eightBit,
-                        headers.eightBit || whole.eightBit);
+                        headers.eightBit || whole.eightBit, true);
             }
         }
-        return new OriginalContent(Kind.HEADERS, content, headerEnd, headers.eightBit, headers.eightBit);
+        return new OriginalContent(Kind.HEADERS, content, headerEnd, headers.eightBit, headers.eightBit, failure);
     }
 
     int length() {
@@ -62,7 +66,8 @@ record OriginalContent(Kind kind, byte[] content, int end, boolean utf8Headers, 
             case NONE -> throw new IllegalStateException("nothing to return");
         };
         out.field("Content-Type", type);
-        out.field("Content-Description", kind == Kind.FULL ? "Undelivered message" : "Undelivered message headers");
+        out.field("Content-Description", kind == Kind.FULL ? "Undelivered message"
+                : failure ? "Undelivered message headers" : "Message headers");
         out.field("Content-Transfer-Encoding", eightBit ? "8bit" : "7bit");
         out.crlf();
         out.append(content, 0, end);

@@ -3,6 +3,9 @@ package tern.dsn;
 import java.time.Instant;
 import java.util.Objects;
 import tern.envelope.Recipient;
+import tern.outcome.LocalDecision;
+import tern.outcome.Outcome;
+import tern.outcome.RemoteReply;
 import tern.smtp.Reply;
 
 /**
@@ -14,9 +17,12 @@ import tern.smtp.Reply;
  *                       (delivered/relayed 2.x.x, delayed 4.x.x, failed 4.x.x or 5.x.x:
  *                       a message that expired after transient errors keeps its 4.x.x)
  * @param remoteMta      the host that gave {@code diagnostic}, or null (local delivery, no connection)
- * @param diagnostic     the remote server's reply as one line ({@code 550 5.1.1 no such user}), or null
- * @param reason         our own words for the human-readable part when there was no reply
- *                       ({@code connection refused}, {@code no MX or address record}), or null
+ * @param diagnostic     a reply a remote server really sent, as one line ({@code 550 5.1.1 no such user}),
+ *                       or null; it becomes {@code Diagnostic-Code: smtp;}
+ * @param reason         our own words when Tern decided ({@code connection refused by [192.0.2.1]:25},
+ *                       {@code delivery time expired after 2d}), or null; it goes into the
+ *                       human-readable part, and into {@code Diagnostic-Code: X-Tern;} when no
+ *                       server reply is quoted
  * @param lastAttempt    when the last attempt ended, or null if none was made
  * @param willRetryUntil when retrying stops; required for {@link Action#DELAYED}, else null
  */
@@ -45,6 +51,46 @@ public record RecipientStatus(
         if ((action == Action.DELAYED) != (willRetryUntil != null)) {
             throw new IllegalArgumentException("Will-Retry-Until is given for delayed recipients, and only for them");
         }
+    }
+
+    /**
+     * What {@code outcome} says about a recipient, reported with {@code action}: a remote
+     * reply is quoted with its host; a decision of ours is given in our words, with the last
+     * reply a server really sent (if any led to it) quoted beside it. The status is the
+     * outcome's, moved into the class the action needs when it is not there already.
+     */
+    public static RecipientStatus of(Recipient recipient, Action action, Outcome outcome, Instant at,
+                                     Instant willRetryUntil) {
+        StatusCode status = fit(action, outcome.status());
+        RemoteReply quoted = null;
+        StringBuilder reason = null;
+        for (Outcome o = outcome; o != null; ) {
+            switch (o) {
+                case RemoteReply r -> {
+                    quoted = r;
+                    o = null;
+                }
+                case LocalDecision d -> {
+                    if (reason == null) {
+                        reason = new StringBuilder(d.words());
+                    } else {
+                        reason.append("; last attempt: ").append(d.words());
+                    }
+                    o = d.cause();
+                }
+            }
+        }
+        return new RecipientStatus(recipient, action, status, quoted == null ? null : quoted.host(),
+                quoted == null ? null : quoted.reply().toString(), reason == null ? null : reason.toString(), at,
+                willRetryUntil);
+    }
+
+    private static StatusCode fit(Action action, StatusCode status) {
+        return switch (action) {
+            case DELIVERED, RELAYED -> status.statusClass() == 2 ? status : StatusCode.DELIVERED;
+            case DELAYED -> status.statusClass() == 4 ? status : StatusCode.TRANSIENT;
+            case FAILED -> status.statusClass() != 2 ? status : StatusCode.PERMANENT;
+        };
     }
 
     /** A recipient the remote server refused with {@code reply}: status from the reply. */

@@ -20,6 +20,8 @@ public record StatusCode(int statusClass, int subject, int detail) {
     public static final StatusCode DELIVERED = new StatusCode(2, 0, 0);
     public static final StatusCode TRANSIENT = new StatusCode(4, 0, 0);
     public static final StatusCode PERMANENT = new StatusCode(5, 0, 0);
+    /** Delivery time expired, as a transient class: the status of a recipient that ran out of time. */
+    public static final StatusCode EXPIRED_TRANSIENT = new StatusCode(4, 4, 7);
 
     /**
      * Parses {@code "5.1.1"}.
@@ -58,7 +60,7 @@ public record StatusCode(int statusClass, int subject, int detail) {
     }
 
     /** The code at the start of {@code text} (followed by nothing or a space), or null. */
-    static StatusCode find(String text) {
+    public static StatusCode find(String text) {
         int[] parts = new int[3];
         int i = 0;
         for (int p = 0; p < 3; p++) {

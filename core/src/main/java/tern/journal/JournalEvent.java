@@ -2,6 +2,7 @@ package tern.journal;
 
 import java.time.Instant;
 import tern.envelope.Envelope;
+import tern.outcome.Outcome;
 import tern.queue.QueueId;
 
 /**
@@ -15,6 +16,10 @@ import tern.queue.QueueId;
  * afresh. Journal retention relies on it: to free an old cycle file it copies a pending
  * message forward as its Accepted event followed by the latest outcome event of each
  * recipient, and replaying old and new cycles, or the new one alone, gives the same state.
+ *
+ * <p>Outcome events carry an {@link Outcome}: who decided (a remote server or Tern) and
+ * what. {@code relay()} and {@code reply()} are its text forms, as logs and older journals
+ * have them.
  */
 public sealed interface JournalEvent {
 
@@ -35,19 +40,54 @@ public sealed interface JournalEvent {
         }
     }
 
-    /** One recipient delivered: to a Maildir ({@code relay} "local") or to a remote server. */
-    record Delivered(QueueId id, Instant at, String recipient, String relay, String reply)
-            implements JournalEvent {
+    /** One recipient delivered: to a Maildir (a local decision) or to a remote server (its reply). */
+    record Delivered(QueueId id, Instant at, String recipient, Outcome outcome) implements JournalEvent {
+        /** From the text forms an older journal kept. */
+        public Delivered(QueueId id, Instant at, String recipient, String relay, String reply) {
+            this(id, at, recipient, Outcome.legacy(relay, reply));
+        }
+
+        public String relay() {
+            return outcome.relay();
+        }
+
+        public String reply() {
+            return outcome.text();
+        }
     }
 
     /** One recipient failed for now; it is due again at {@code nextAttempt}. */
-    record Deferred(QueueId id, Instant at, String recipient, String relay, String reply,
-                    int attempts, Instant nextAttempt) implements JournalEvent {
+    record Deferred(QueueId id, Instant at, String recipient, Outcome outcome, int attempts, Instant nextAttempt)
+            implements JournalEvent {
+        /** From the text forms an older journal kept. */
+        public Deferred(QueueId id, Instant at, String recipient, String relay, String reply, int attempts,
+                        Instant nextAttempt) {
+            this(id, at, recipient, Outcome.legacy(relay, reply), attempts, nextAttempt);
+        }
+
+        public String relay() {
+            return outcome.relay();
+        }
+
+        public String reply() {
+            return outcome.text();
+        }
     }
 
-    /** One recipient failed for good (5xx, expiration, retry limit); {@code reply} says why. */
-    record Failed(QueueId id, Instant at, String recipient, String relay, String reply)
-            implements JournalEvent {
+    /** One recipient failed for good (5xx, expiration, retry limit); {@code outcome} says why and who said so. */
+    record Failed(QueueId id, Instant at, String recipient, Outcome outcome) implements JournalEvent {
+        /** From the text forms an older journal kept. */
+        public Failed(QueueId id, Instant at, String recipient, String relay, String reply) {
+            this(id, at, recipient, Outcome.legacy(relay, reply));
+        }
+
+        public String relay() {
+            return outcome.relay();
+        }
+
+        public String reply() {
+            return outcome.text();
+        }
     }
 
     /** A delay DSN was queued for this recipient, so it is never sent twice. */

@@ -10,8 +10,9 @@ import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.DelayNotified;
 import tern.journal.JournalEvent.Deferred;
 import tern.journal.JournalEvent.Failed;
+import tern.outcome.LocalDecision;
+import tern.outcome.Outcome;
 import tern.retry.RetrySchedule;
-import tern.smtp.Replies;
 
 /**
  * What becomes of a recipient after a failed attempt, and when its sender hears about it:
@@ -27,10 +28,11 @@ import tern.smtp.Replies;
  *   <li>The schedule is capped by the expiration time: the last attempt happens at the moment
  *       the message expires, so a message neither waits a whole "subsequent" interval past its
  *       expiration nor fails before a last try.</li>
- *   <li>Expiration and the retry limit both fail with RFC 3463 {@code 5.4.7} (delivery time
- *       expired): a retry limit bounds a message's stay just as expiration does, and a failed
- *       DSN needs a class 5 status (a delay DSN would say 4.4.7). The last remote reply
- *       follows in the text, for the NDR's Diagnostic-Code.</li>
+ *   <li>Expiration and the retry limit are Tern's own decisions ({@link LocalDecision}), never
+ *       dressed up as a server's reply. The recipient keeps the class of its last failure: the
+ *       last 4.x.x it got, or 4.4.7 (delivery time expired), with Action: failed, as RFC 3464
+ *       allows. The last failure itself travels along, so the NDR can quote the last reply a
+ *       server really sent.</li>
  *   <li>A null reverse-path (an NDR or other automatic mail) can never get an NDR: a failure
  *       goes to Badmail, whatever NOTIFY said, so the operator still sees the lost mail.
  *       Otherwise NOTIFY without FAILURE (RFC 3461 4.1) finishes the recipient silently.</li>
@@ -38,8 +40,8 @@ import tern.smtp.Replies;
  */
 public final class DeliveryPolicy {
 
-    /** Where a recipient is delivered: the local and remote timeouts differ. */
-    public enum Destination {
+    /** Which transport delivers a recipient: the local and remote timeouts differ. */
+    public enum Transport {
         LOCAL, REMOTE
     }
 
@@ -83,33 +85,32 @@ public final class DeliveryPolicy {
     }
 
     /** When a recipient of this message stops being retried. */
-    public Instant expiresAt(Envelope envelope, Destination destination) {
-        return envelope.arrival().plus(expirationTimeout(destination));
+    public Instant expiresAt(Envelope envelope, Transport transport) {
+        return envelope.arrival().plus(expirationTimeout(transport));
     }
 
     /**
      * After a 4xx reply or a network error, now.
      *
      * @param attempts the attempts made so far, this one included
-     * @param relay    the host tried ("local" for a Maildir)
-     * @param reply    the reply or the error, as text
+     * @param outcome  what this attempt got, and who said so
      */
-    public FailureDecision afterTransientFailure(Envelope envelope, Recipient recipient, Destination destination,
-                                                 int attempts, String relay, String reply) {
+    public FailureDecision afterTransientFailure(Envelope envelope, Recipient recipient, Transport transport,
+                                                 int attempts, Outcome outcome) {
         Instant now = clock.instant();
         String name = recipient.address().toString();
-        Instant expiry = expiresAt(envelope, destination);
+        Instant expiry = expiresAt(envelope, transport);
         if (!now.isBefore(expiry)) {
-            String text = Replies.DELIVERY_TIME_EXPIRED.withText("Delivery time expired after "
-                    + words(expirationTimeout(destination)) + "; last reply: " + reply).toString();
-            return fail(envelope, recipient, new Failed(envelope.id(), now, name, relay, text),
-                    "expired " + words(expirationTimeout(destination)) + " after arrival");
+            var expired = LocalDecision.gaveUp(LocalDecision.Reason.EXPIRED,
+                    "delivery time expired after " + words(expirationTimeout(transport)), outcome);
+            return fail(envelope, recipient, new Failed(envelope.id(), now, name, expired),
+                    "expired " + words(expirationTimeout(transport)) + " after arrival");
         }
         var next = schedule.nextAttempt(attempts, now);
         if (next.isEmpty()) {
-            String text = Replies.RETRY_LIMIT_REACHED.withText("Retry limit reached after " + attempts
-                    + " attempts; last reply: " + reply).toString();
-            return fail(envelope, recipient, new Failed(envelope.id(), now, name, relay, text),
+            var limit = LocalDecision.gaveUp(LocalDecision.Reason.RETRY_LIMIT,
+                    "retry limit reached after " + attempts + " attempts", outcome);
+            return fail(envelope, recipient, new Failed(envelope.id(), now, name, limit),
                     "retry limit of " + schedule.limit() + " attempts reached");
         }
         Instant at = next.get();
@@ -120,13 +121,13 @@ public final class DeliveryPolicy {
         } else {
             why += "; next in " + words(schedule.delayAfter(attempts));
         }
-        return new Defer(new Deferred(envelope.id(), now, name, relay, reply, attempts, at), why);
+        return new Defer(new Deferred(envelope.id(), now, name, outcome, attempts, at), why);
     }
 
-    /** After a 5xx reply, now: failed, with the remote reply kept for the NDR. */
-    public FailureDecision afterPermanentFailure(Envelope envelope, Recipient recipient, String relay, String reply) {
+    /** After a 5xx reply or a permanent decision of ours, now: failed, with the outcome kept for the NDR. */
+    public FailureDecision afterPermanentFailure(Envelope envelope, Recipient recipient, Outcome outcome) {
         Instant now = clock.instant();
-        var event = new Failed(envelope.id(), now, recipient.address().toString(), relay, reply);
+        var event = new Failed(envelope.id(), now, recipient.address().toString(), outcome);
         return fail(envelope, recipient, event, "permanent failure");
     }
 
@@ -136,17 +137,17 @@ public final class DeliveryPolicy {
      * (not the null reverse-path) and wants to be (RFC 3461: no NOTIFY, or NOTIFY with DELAY).
      * True once: after the caller journals {@link #delayNotice}, the state says notified.
      */
-    public boolean delayNoticeDue(Envelope envelope, QueueState.RecipientStatus status, Destination destination) {
+    public boolean delayNoticeDue(Envelope envelope, QueueState.RecipientStatus status, Transport transport) {
         return status.state() == QueueState.State.PENDING
                 && !status.delayNotified()
                 && !envelope.reversePath().isNull()
                 && status.recipient().wantsDelayNotice()
-                && !clock.instant().isBefore(delayNoticeAt(envelope, destination));
+                && !clock.instant().isBefore(delayNoticeAt(envelope, transport));
     }
 
     /** When a recipient of this message that is still undelivered gets its delay DSN. */
-    public Instant delayNoticeAt(Envelope envelope, Destination destination) {
-        return envelope.arrival().plus(delayNotification(destination));
+    public Instant delayNoticeAt(Envelope envelope, Transport transport) {
+        return envelope.arrival().plus(delayNotification(transport));
     }
 
     /** The event that records a delay DSN queued for this recipient. */
@@ -164,12 +165,12 @@ public final class DeliveryPolicy {
         return new FailWithNdr(event, why + "; NDR to <" + envelope.reversePath() + ">");
     }
 
-    private Duration expirationTimeout(Destination destination) {
-        return destination == Destination.LOCAL ? delivery.local().expirationTimeout() : delivery.expirationTimeout();
+    private Duration expirationTimeout(Transport transport) {
+        return transport == Transport.LOCAL ? delivery.local().expirationTimeout() : delivery.expirationTimeout();
     }
 
-    private Duration delayNotification(Destination destination) {
-        return destination == Destination.LOCAL ? delivery.local().delayNotification() : delivery.delayNotification();
+    private Duration delayNotification(Transport transport) {
+        return transport == Transport.LOCAL ? delivery.local().delayNotification() : delivery.delayNotification();
     }
 
     /** 15m, 4h, 2d: as an administrator writes it in the configuration. */

@@ -18,6 +18,7 @@ import tern.journal.JournalEvent.Deferred;
 import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
 import tern.journal.JournalEvent.RetryRequested;
+import tern.outcome.Outcome;
 
 /**
  * The queue as the fold of the journal: every message that still has a pending recipient,
@@ -53,7 +54,8 @@ public final class QueueState {
             Instant lastAttempt,
             String relay,
             String lastReply,
-            boolean delayNotified) {
+            boolean delayNotified,
+            Outcome lastOutcome) {
     }
 
     /** One queued message with its recipients, for {@code tern queue list|show}. */
@@ -84,7 +86,7 @@ public final class QueueState {
     private static final byte DELIVERED = 1;
     private static final byte FAILED = 2;
     private static final long NEVER = Long.MIN_VALUE;
-    private static final int MAX_SHARED_RELAYS = 10_000;
+    private static final int MAX_SHARED_OUTCOMES = 10_000;
 
     /** A queued message. Kept small: a million of them must fit in a modest heap. */
     private static final class Message {
@@ -118,8 +120,8 @@ public final class QueueState {
         long nextDue;
         long lastAttempt = NEVER;
         long delayNotifiedAt = NEVER;
-        String relay;
-        String reply;
+        boolean noticeScheduled;
+        Outcome outcome;
 
         Rcpt(String name, long nextDue) {
             this.name = name;
@@ -128,10 +130,12 @@ public final class QueueState {
     }
 
     private final HashMap<QueueId, Message> messages;
-    /** Relay host names repeat across recipients (a few MX hosts take most mail): keep one copy each. */
-    private final HashMap<String, String> relays = new HashMap<>();
+    /** Outcomes repeat across recipients (one host's 451, one tarpit's timeout): keep one copy each. */
+    private final HashMap<Outcome, Outcome> outcomes = new HashMap<>();
     private final Scheduler scheduler;
     private int pendingRecipients;
+    private int notices;
+    private static final char NOTICE = '\0';
 
     public QueueState() {
         this(new Scheduler(), 16);
@@ -151,8 +155,8 @@ public final class QueueState {
     public void apply(JournalEvent event) {
         switch (event) {
             case Accepted a -> accept(a.envelope(), a.message().length);
-            case Delivered d -> finish(d.id(), d.recipient(), DELIVERED, d.at(), d.relay(), d.reply());
-            case Failed f -> finish(f.id(), f.recipient(), FAILED, f.at(), f.relay(), f.reply());
+            case Delivered d -> finish(d.id(), d.recipient(), DELIVERED, d.at(), d.outcome());
+            case Failed f -> finish(f.id(), f.recipient(), FAILED, f.at(), f.outcome());
             case Deferred d -> defer(d);
             case DelayNotified n -> delayNotified(n);
             case Badmailed b -> remove(b.id());
@@ -178,17 +182,17 @@ public final class QueueState {
         }
     }
 
-    private void finish(QueueId id, String name, byte outcome, Instant at, String relay, String reply) {
+    private void finish(QueueId id, String name, byte state, Instant at, Outcome outcome) {
         Message m = messages.get(id);
         Rcpt r = m == null ? null : m.find(name);
         if (r == null || r.state != PENDING) {
             return;
         }
-        r.state = outcome;
+        r.state = state;
         r.lastAttempt = at.toEpochMilli();
-        r.relay = sharedRelay(relay);
-        r.reply = reply;
+        r.outcome = shared(outcome);
         scheduler.cancel(m.envelope.id(), r.name);
+        cancelNotice(m, r);
         pendingRecipients--;
         if (--m.pending == 0) {
             messages.remove(id);
@@ -204,23 +208,22 @@ public final class QueueState {
         r.attempts = d.attempts();
         r.lastAttempt = d.at().toEpochMilli();
         r.nextDue = d.nextAttempt().toEpochMilli();
-        r.relay = sharedRelay(d.relay());
-        r.reply = d.reply();
+        r.outcome = shared(d.outcome());
         scheduler.schedule(m.envelope.id(), r.name, d.nextAttempt());
     }
 
-    private String sharedRelay(String relay) {
-        if (relay == null) {
+    private Outcome shared(Outcome outcome) {
+        if (outcome == null) {
             return null;
         }
-        String shared = relays.get(relay);
+        Outcome shared = outcomes.get(outcome);
         if (shared != null) {
             return shared;
         }
-        if (relays.size() < MAX_SHARED_RELAYS) { // bounded: a flood of one-off hosts must not grow it forever
-            relays.put(relay, relay);
+        if (outcomes.size() < MAX_SHARED_OUTCOMES) { // bounded: a flood of one-off replies must not grow it forever
+            outcomes.put(outcome, outcome);
         }
-        return relay;
+        return outcome;
     }
 
     private void delayNotified(DelayNotified n) {
@@ -253,9 +256,62 @@ public final class QueueState {
         for (Rcpt r : m.recipients) {
             if (r.state == PENDING) {
                 scheduler.cancel(m.envelope.id(), r.name);
+                cancelNotice(m, r);
             }
         }
         pendingRecipients -= m.pending;
+    }
+
+    // ---- delay notices: entries in the same scheduler as the retries, under a key no address has
+
+    /** The scheduler key of a recipient's delay notice: its name after a NUL, which no address contains. */
+    public static String noticeKey(String recipient) {
+        return NOTICE + recipient;
+    }
+
+    /** The recipient a scheduler key names, when it is a delay notice's key; else null. */
+    public static String noticeOf(String key) {
+        return !key.isEmpty() && key.charAt(0) == NOTICE ? key.substring(1) : null;
+    }
+
+    /**
+     * Makes a pending recipient's delay notice due at {@code at}: the scheduler that times
+     * retries times notices too. Forgotten when the recipient finishes or the message leaves.
+     */
+    public void scheduleNotice(QueueId id, String recipient, Instant at) {
+        Message m = messages.get(id);
+        Rcpt r = m == null ? null : m.find(recipient);
+        if (r == null || r.state != PENDING || r.delayNotifiedAt != NEVER) {
+            return;
+        }
+        scheduler.schedule(m.envelope.id(), noticeKey(r.name), at);
+        if (!r.noticeScheduled) {
+            r.noticeScheduled = true;
+            notices++;
+        }
+    }
+
+    /** A notice's entry left the scheduler (taken by {@code pollDue}). */
+    public void noticeTaken(QueueId id, String recipient) {
+        Message m = messages.get(id);
+        Rcpt r = m == null ? null : m.find(recipient);
+        if (r != null && r.noticeScheduled) {
+            r.noticeScheduled = false;
+            notices--;
+        }
+    }
+
+    private void cancelNotice(Message m, Rcpt r) {
+        if (r.noticeScheduled) {
+            scheduler.cancel(m.envelope.id(), noticeKey(r.name));
+            r.noticeScheduled = false;
+            notices--;
+        }
+    }
+
+    /** Retries waiting in the scheduler (its delay notices not counted). */
+    public int scheduledRetries() {
+        return scheduler.size() - notices;
     }
 
     // ---- queries
@@ -353,15 +409,15 @@ public final class QueueState {
         for (Rcpt r : m.recipients) {
             if (r.state != PENDING && r.attempts > 0) {
                 // Delivered and Failed carry no attempt count: a Deferred first brings it along.
-                events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.relay, r.reply,
+                events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.outcome,
                         r.attempts, Instant.ofEpochMilli(r.nextDue)));
             }
             switch (r.state) {
-                case DELIVERED -> events.add(new Delivered(id, instant(r.lastAttempt), r.name, r.relay, r.reply));
-                case FAILED -> events.add(new Failed(id, instant(r.lastAttempt), r.name, r.relay, r.reply));
+                case DELIVERED -> events.add(new Delivered(id, instant(r.lastAttempt), r.name, r.outcome));
+                case FAILED -> events.add(new Failed(id, instant(r.lastAttempt), r.name, r.outcome));
                 default -> {
                     if (r.attempts > 0) {
-                        events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.relay, r.reply,
+                        events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.outcome,
                                 r.attempts, Instant.ofEpochMilli(r.nextDue)));
                     }
                 }
@@ -390,7 +446,8 @@ public final class QueueState {
         };
         return new RecipientStatus(m.envelope.recipients().get(index), r.name, state, r.attempts,
                 state == State.PENDING ? Instant.ofEpochMilli(r.nextDue) : null, instant(r.lastAttempt),
-                r.relay, r.reply, r.delayNotifiedAt != NEVER);
+                r.outcome == null ? null : r.outcome.relay(), r.outcome == null ? null : r.outcome.text(),
+                r.delayNotifiedAt != NEVER, r.outcome);
     }
 
     private static Instant instant(long millis) {

@@ -195,6 +195,72 @@ class DeliveryStatusNotificationTest {
     }
 
     @Test
+    void aRecipientThatExpiredAfterA451QuotesOnlyTheReplyTheServerSentAndKeepsItsClass() {
+        var last = new tern.outcome.RemoteReply(new Reply(451, "4.3.0", "Try again later"), "mx.b.example", "[192.0.2.1]:25");
+        var expired = tern.outcome.LocalDecision.gaveUp(tern.outcome.LocalDecision.Reason.EXPIRED,
+                "delivery time expired after 2d", last);
+        byte[] raw = builder.build(DSN_ID, envelope(ReversePath.of(SENDER), null, null, BOB), bytes(MESSAGE),
+                List.of(RecipientStatus.of(BOB, Action.FAILED, expired, NOW, null))).message();
+        Parsed p = Parsed.of(raw);
+
+        assertThat(p.parts.get(1).fieldGroups().get(1)).containsEntry("Action", "failed")
+                .containsEntry("Status", "4.3.0")
+                .containsEntry("Remote-MTA", "dns; mx.b.example")
+                .containsEntry("Diagnostic-Code", "smtp; 451 4.3.0 Try again later");
+        assertThat(p.parts.get(0).body.replace("\r\n    ", " "))
+                .contains("<bob@b.example>: delivery time expired after 2d; host mx.b.example said: 451 4.3.0 Try again later");
+        assertThat(new String(raw, StandardCharsets.UTF_8)).doesNotContain("554", "5.4.7");
+    }
+
+    @Test
+    void aDecisionOfOursIsReportedAsXTernWithoutRemoteMta() {
+        var refused = new tern.outcome.LocalDecision(tern.outcome.LocalDecision.Reason.CONNECTION_FAILED,
+                new Reply(451, "4.4.1", "connection refused by [192.0.2.1]:25"), "[192.0.2.1]:25", null);
+        var expired = tern.outcome.LocalDecision.gaveUp(tern.outcome.LocalDecision.Reason.EXPIRED,
+                "delivery time expired after 2d", refused);
+        byte[] raw = builder.build(DSN_ID, envelope(ReversePath.of(SENDER), null, null, BOB), bytes(MESSAGE),
+                List.of(RecipientStatus.of(BOB, Action.FAILED, expired, NOW, null))).message();
+        Parsed p = Parsed.of(raw);
+
+        Map<String, String> fields = p.parts.get(1).fieldGroups().get(1);
+        assertThat(fields).containsEntry("Status", "4.4.1")
+                .containsEntry("Diagnostic-Code",
+                        "X-Tern; delivery time expired after 2d; last attempt: connection refused by [192.0.2.1]:25")
+                .doesNotContainKey("Remote-MTA");
+        assertThat(new String(raw, StandardCharsets.UTF_8)).doesNotContain("smtp;", "said:");
+    }
+
+    @Test
+    void aLocalSuccessReportIsOursAndReturnsTheHeadersOnly() {
+        var stored = tern.outcome.LocalDecision.of(tern.outcome.LocalDecision.Reason.LOCAL_DELIVERY,
+                new Reply(250, "2.0.0", "delivered to Maildir"));
+        byte[] raw = builder.build(DSN_ID, envelope(ReversePath.of(SENDER), Ret.FULL, null, DAVE),
+                bytes(MESSAGE), List.of(RecipientStatus.of(DAVE, Action.DELIVERED, stored, NOW, null))).message();
+        Parsed p = Parsed.of(raw);
+
+        assertThat(p.parts.get(1).fieldGroups().get(1)).containsEntry("Action", "delivered")
+                .containsEntry("Status", "2.0.0")
+                .containsEntry("Diagnostic-Code", "X-Tern; delivered to Maildir")
+                .doesNotContainKey("Remote-MTA");
+        assertThat(p.parts.get(0).body).contains("<dave@d.example>: delivered to Maildir").doesNotContain("said");
+        // RFC 3461 4.3: a report of success returns the header section only, whatever RET says.
+        assertThat(p.parts.get(2).headers).containsEntry("Content-Type", "text/rfc822-headers")
+                .containsEntry("Content-Description", "Message headers");
+        assertThat(new String(raw, StandardCharsets.UTF_8)).doesNotContain("see you.");
+    }
+
+    @Test
+    void aDelayReportReturnsTheHeadersOnly() {
+        RecipientStatus delayed = RecipientStatus.delayed(CAROL, new Reply(451, "4.3.0", "later"), "mx.c.example",
+                NOW, NOW.plusSeconds(3600));
+        byte[] raw = builder.build(DSN_ID, envelope(ReversePath.of(SENDER), Ret.FULL, null, CAROL),
+                bytes(MESSAGE), List.of(delayed)).message();
+        Parsed p = Parsed.of(raw);
+        assertThat(p.parts.get(2).headers).containsEntry("Content-Type", "text/rfc822-headers");
+        assertThat(new String(raw, StandardCharsets.UTF_8)).doesNotContain("see you.");
+    }
+
+    @Test
     void mixedActionsAreReportedTogetherAndFailureNamesTheSubject() {
         RecipientStatus delayed = RecipientStatus.delayed(CAROL, new Reply(451, "4.3.0", "later"), "mx.c.example",
                 NOW, NOW.plusSeconds(3600));

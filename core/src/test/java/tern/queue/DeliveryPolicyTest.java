@@ -18,8 +18,11 @@ import tern.envelope.Envelope;
 import tern.envelope.Notify;
 import tern.envelope.Recipient;
 import tern.journal.JournalEvent.Deferred;
+import tern.outcome.LocalDecision;
+import tern.outcome.Outcome;
+import tern.outcome.RemoteReply;
 import tern.queue.DeliveryPolicy.Defer;
-import tern.queue.DeliveryPolicy.Destination;
+import tern.queue.DeliveryPolicy.Transport;
 import tern.queue.DeliveryPolicy.FailSilently;
 import tern.queue.DeliveryPolicy.FailToBadmail;
 import tern.queue.DeliveryPolicy.FailWithNdr;
@@ -47,8 +50,7 @@ class DeliveryPolicyTest {
             assertThat(state.scheduler().pollDue(due, 10)).hasSize(1);
             attemptMinutes.add(Duration.between(T0, due).toMinutes());
             int attempts = state.recipient(env.id(), "bob@remote.example").orElseThrow().attempts() + 1;
-            decision = policy.afterTransientFailure(env, bob, Destination.REMOTE, attempts, "mx.remote.example",
-                    GREYLISTED);
+            decision = policy.afterTransientFailure(env, bob, Transport.REMOTE, attempts, Outcome.legacy("mx.remote.example", GREYLISTED));
             state.apply(decision.event());
         } while (decision instanceof Defer);
 
@@ -56,9 +58,12 @@ class DeliveryPolicyTest {
         assertThat(attemptMinutes).endsWith(2505L, 2745L, 2880L); // 2745 + 240 would pass the 2 days
         assertThat(decision).isInstanceOf(FailWithNdr.class);
         assertThat(decision.event().at()).isEqualTo(T0.plus(Duration.ofDays(2)));
-        assertThat(((FailWithNdr) decision).event().reply())
-                .startsWith("554 5.4.7 Delivery time expired after 2d")
-                .endsWith("last reply: " + GREYLISTED);
+        // Tern's decision, not a reply dressed up as the server's; the class of the last failure stays.
+        var expired = (LocalDecision) ((FailWithNdr) decision).event().outcome();
+        assertThat(expired.reason()).isEqualTo(LocalDecision.Reason.EXPIRED);
+        assertThat(expired.words()).isEqualTo("delivery time expired after 2d");
+        assertThat(expired.status()).hasToString("4.7.1");
+        assertThat(expired.cause()).isEqualTo(Outcome.legacy("mx.remote.example", GREYLISTED));
         assertThat(state.isPending(env.id())).isFalse();
     }
 
@@ -67,8 +72,7 @@ class DeliveryPolicyTest {
         var policy = new DeliveryPolicy(TernConfig.Delivery.defaults(), clock);
         Envelope env = envelope("M1", rcpt("bob@remote.example"));
         clock.set(T0.plus(Duration.ofMinutes(45)));
-        var decision = policy.afterTransientFailure(env, env.recipients().getFirst(), Destination.REMOTE, 3,
-                "mx.remote.example", GREYLISTED);
+        var decision = policy.afterTransientFailure(env, env.recipients().getFirst(), Transport.REMOTE, 3, Outcome.legacy("mx.remote.example", GREYLISTED));
         assertThat(decision).isInstanceOf(Defer.class);
         assertThat(decision.event()).isEqualTo(new Deferred(env.id(), clock.instant(), "bob@remote.example",
                 "mx.remote.example", GREYLISTED, 3, T0.plus(Duration.ofMinutes(105))));
@@ -82,15 +86,18 @@ class DeliveryPolicyTest {
         Envelope env = envelope("M1", rcpt("bob@remote.example"));
         Recipient bob = env.recipients().getFirst();
 
-        assertThat(policy.afterTransientFailure(env, bob, Destination.REMOTE, 1, "mx", GREYLISTED))
+        assertThat(policy.afterTransientFailure(env, bob, Transport.REMOTE, 1, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(Defer.class);
         clock.advance(Duration.ofMinutes(15));
-        assertThat(policy.afterTransientFailure(env, bob, Destination.REMOTE, 2, "mx", GREYLISTED))
+        assertThat(policy.afterTransientFailure(env, bob, Transport.REMOTE, 2, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(Defer.class);
         clock.advance(Duration.ofMinutes(30));
-        var third = policy.afterTransientFailure(env, bob, Destination.REMOTE, 3, "mx", GREYLISTED);
+        var third = policy.afterTransientFailure(env, bob, Transport.REMOTE, 3, Outcome.legacy("mx", GREYLISTED));
         assertThat(third).isInstanceOf(FailWithNdr.class);
-        assertThat(((FailWithNdr) third).event().reply()).startsWith("554 5.4.7 Retry limit reached after 3 attempts");
+        var limit = (LocalDecision) ((FailWithNdr) third).event().outcome();
+        assertThat(limit.reason()).isEqualTo(LocalDecision.Reason.RETRY_LIMIT);
+        assertThat(limit.words()).isEqualTo("retry limit reached after 3 attempts");
+        assertThat(limit.cause()).isInstanceOf(RemoteReply.class);
         assertThat(third.reason()).contains("retry limit of 3");
     }
 
@@ -104,25 +111,39 @@ class DeliveryPolicyTest {
         Recipient carol = env.recipients().getFirst();
 
         clock.set(T0.plus(Duration.ofMinutes(45)));
-        var third = policy.afterTransientFailure(env, carol, Destination.LOCAL, 3, "local", "disk full");
+        var third = policy.afterTransientFailure(env, carol, Transport.LOCAL, 3, Outcome.legacy("local", "disk full"));
         assertThat(third).isInstanceOf(Defer.class);
         assertThat(((Defer) third).event().nextAttempt()).isEqualTo(T0.plus(Duration.ofHours(1)));
-        assertThat(policy.afterTransientFailure(env, carol, Destination.REMOTE, 3, "mx", GREYLISTED))
+        assertThat(policy.afterTransientFailure(env, carol, Transport.REMOTE, 3, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(Defer.class);
 
         clock.set(T0.plus(Duration.ofHours(1)));
-        assertThat(policy.afterTransientFailure(env, carol, Destination.LOCAL, 4, "local", "disk full"))
+        assertThat(policy.afterTransientFailure(env, carol, Transport.LOCAL, 4, Outcome.legacy("local", "disk full")))
                 .isInstanceOf(FailWithNdr.class);
-        assertThat(policy.afterTransientFailure(env, carol, Destination.REMOTE, 4, "mx", GREYLISTED))
+        assertThat(policy.afterTransientFailure(env, carol, Transport.REMOTE, 4, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(Defer.class);
+    }
+
+    @Test
+    void anExpiredRecipientWhoseLastFailureHadNoEnhancedCodeFailsWith447() {
+        var policy = new DeliveryPolicy(TernConfig.Delivery.defaults(), clock);
+        Envelope env = envelope("M1", rcpt("bob@remote.example"));
+        clock.set(T0.plus(Duration.ofDays(2)));
+        var plain = policy.afterTransientFailure(env, env.recipients().getFirst(), Transport.REMOTE, 9,
+                new RemoteReply(new tern.smtp.Reply(450, null, "mailbox busy"), "mx.remote.example", "[192.0.2.1]:25"));
+        assertThat(((FailWithNdr) plain).event().outcome().status()).hasToString("4.4.7");
+        var refused = policy.afterTransientFailure(env, env.recipients().getFirst(), Transport.REMOTE, 9,
+                new LocalDecision(LocalDecision.Reason.CONNECTION_FAILED,
+                        new tern.smtp.Reply(451, "4.4.1", "connection refused by [192.0.2.1]:25"), "[192.0.2.1]:25", null));
+        assertThat(((FailWithNdr) refused).event().outcome().status()).hasToString("4.4.1");
+        assertThat(((FailWithNdr) refused).event().outcome()).isInstanceOf(LocalDecision.class);
     }
 
     @Test
     void aPermanentFailureFailsAtOnceAndKeepsTheRemoteReplyForTheNdr() {
         var policy = new DeliveryPolicy(TernConfig.Delivery.defaults(), clock);
         Envelope env = envelope("M1", rcpt("nobody@remote.example"));
-        var decision = policy.afterPermanentFailure(env, env.recipients().getFirst(), "mx.remote.example",
-                "550 5.1.1 no such user");
+        var decision = policy.afterPermanentFailure(env, env.recipients().getFirst(), Outcome.legacy("mx.remote.example", "550 5.1.1 no such user"));
         assertThat(decision).isInstanceOf(FailWithNdr.class);
         assertThat(((FailWithNdr) decision).event().reply()).isEqualTo("550 5.1.1 no such user");
         assertThat(decision.reason()).contains("NDR to <alice@example.test>");
@@ -132,7 +153,7 @@ class DeliveryPolicyTest {
     void aFailureOfAMessageWithANullReversePathGoesToBadmail() {
         var policy = new DeliveryPolicy(TernConfig.Delivery.defaults(), clock);
         Envelope env = envelope("M1", ReversePath.NULL, T0, rcpt("nobody@remote.example"));
-        var decision = policy.afterPermanentFailure(env, env.recipients().getFirst(), "mx", "550 5.1.1 no such user");
+        var decision = policy.afterPermanentFailure(env, env.recipients().getFirst(), Outcome.legacy("mx", "550 5.1.1 no such user"));
         assertThat(decision).isInstanceOf(FailToBadmail.class);
         assertThat(decision.reason()).contains("null reverse-path");
     }
@@ -144,15 +165,15 @@ class DeliveryPolicyTest {
         // An NDR is sent from the null reverse-path to the original sender.
         Envelope ndr = envelope("N1", ReversePath.NULL, T0, rcpt("alice@remote.example"));
         Recipient alice = ndr.recipients().getFirst();
-        assertThat(policy.afterTransientFailure(ndr, alice, Destination.REMOTE, 1, "mx", GREYLISTED))
+        assertThat(policy.afterTransientFailure(ndr, alice, Transport.REMOTE, 1, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(Defer.class);
         clock.advance(Duration.ofMinutes(15));
-        assertThat(policy.afterTransientFailure(ndr, alice, Destination.REMOTE, 2, "mx", GREYLISTED))
+        assertThat(policy.afterTransientFailure(ndr, alice, Transport.REMOTE, 2, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(FailToBadmail.class);
         // And the same when it expires rather than hitting a limit.
         var unlimited = new DeliveryPolicy(TernConfig.Delivery.defaults(), clock);
         clock.set(T0.plus(Duration.ofDays(2)));
-        assertThat(unlimited.afterTransientFailure(ndr, alice, Destination.REMOTE, 15, "mx", GREYLISTED))
+        assertThat(unlimited.afterTransientFailure(ndr, alice, Transport.REMOTE, 15, Outcome.legacy("mx", GREYLISTED)))
                 .isInstanceOf(FailToBadmail.class);
     }
 
@@ -162,11 +183,11 @@ class DeliveryPolicyTest {
         for (Recipient r : List.of(rcpt("a@remote.example", Notify.NEVER),
                 rcpt("b@remote.example", Notify.DELAY), rcpt("c@remote.example", Notify.SUCCESS))) {
             Envelope env = envelope("M1", r);
-            var decision = policy.afterPermanentFailure(env, r, "mx", "550 5.1.1 no such user");
+            var decision = policy.afterPermanentFailure(env, r, Outcome.legacy("mx", "550 5.1.1 no such user"));
             assertThat(decision).as(r.toString()).isInstanceOf(FailSilently.class);
         }
         Recipient failure = rcpt("d@remote.example", Notify.FAILURE);
-        assertThat(policy.afterPermanentFailure(envelope("M1", failure), failure, "mx", "550 5.1.1 x"))
+        assertThat(policy.afterPermanentFailure(envelope("M1", failure), failure, Outcome.legacy("mx", "550 5.1.1 x")))
                 .isInstanceOf(FailWithNdr.class);
     }
 
@@ -178,14 +199,14 @@ class DeliveryPolicyTest {
         state.apply(accepted(env));
 
         clock.set(T0.plus(Duration.ofHours(12)).minusSeconds(1));
-        assertThat(policy.delayNoticeDue(env, status(state, env), Destination.REMOTE)).isFalse();
+        assertThat(policy.delayNoticeDue(env, status(state, env), Transport.REMOTE)).isFalse();
         clock.set(T0.plus(Duration.ofHours(12)));
-        assertThat(policy.delayNoticeDue(env, status(state, env), Destination.REMOTE)).isTrue();
+        assertThat(policy.delayNoticeDue(env, status(state, env), Transport.REMOTE)).isTrue();
 
         state.apply(policy.delayNotice(env.id(), "bob@remote.example"));
-        assertThat(policy.delayNoticeDue(env, status(state, env), Destination.REMOTE)).isFalse();
+        assertThat(policy.delayNoticeDue(env, status(state, env), Transport.REMOTE)).isFalse();
         clock.advance(Duration.ofDays(1));
-        assertThat(policy.delayNoticeDue(env, status(state, env), Destination.REMOTE)).isFalse();
+        assertThat(policy.delayNoticeDue(env, status(state, env), Transport.REMOTE)).isFalse();
     }
 
     @Test
@@ -198,8 +219,8 @@ class DeliveryPolicyTest {
         var state = new QueueState();
         state.apply(accepted(env));
         clock.set(T0.plus(Duration.ofHours(1)));
-        assertThat(policy.delayNoticeDue(env, status(state, env), Destination.LOCAL)).isTrue();
-        assertThat(policy.delayNoticeDue(env, status(state, env), Destination.REMOTE)).isFalse();
+        assertThat(policy.delayNoticeDue(env, status(state, env), Transport.LOCAL)).isTrue();
+        assertThat(policy.delayNoticeDue(env, status(state, env), Transport.REMOTE)).isFalse();
     }
 
     @Test
@@ -214,13 +235,13 @@ class DeliveryPolicyTest {
         for (Envelope env : cases) {
             var state = new QueueState();
             state.apply(accepted(env));
-            assertThat(policy.delayNoticeDue(env, status(state, env), Destination.REMOTE)).as(env.id().value())
+            assertThat(policy.delayNoticeDue(env, status(state, env), Transport.REMOTE)).as(env.id().value())
                     .isFalse();
         }
         Envelope wantsDelay = envelope("M5", ALICE, T0, rcpt("e@remote.example", Notify.DELAY));
         var state = new QueueState();
         state.apply(accepted(wantsDelay));
-        assertThat(policy.delayNoticeDue(wantsDelay, status(state, wantsDelay), Destination.REMOTE)).isTrue();
+        assertThat(policy.delayNoticeDue(wantsDelay, status(state, wantsDelay), Transport.REMOTE)).isTrue();
     }
 
     private static QueueState.RecipientStatus status(QueueState state, Envelope env) {

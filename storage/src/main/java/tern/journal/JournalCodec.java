@@ -24,7 +24,11 @@ import tern.journal.JournalEvent.Deferred;
 import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
 import tern.journal.JournalEvent.RetryRequested;
+import tern.outcome.LocalDecision;
+import tern.outcome.Outcome;
+import tern.outcome.RemoteReply;
 import tern.queue.QueueId;
+import tern.smtp.Reply;
 
 /**
  * The binary form of a {@link JournalEvent}: one Chronicle document per event,
@@ -44,11 +48,16 @@ import tern.queue.QueueId;
  *
  * <p>Enums are written as fixed codes, never as {@code ordinal()}, so reordering an
  * enum in core cannot change the meaning of old records.
+ *
+ * <p>Formats: 1 wrote an outcome (Delivered, Deferred, Failed) as two strings, relay and
+ * reply, which did not say who decided; 2 writes the {@link Outcome} in their place: a
+ * remote server's reply with its host, or Tern's own decision with its reason code and
+ * what led to it. Format 1 records are read as {@link Outcome#legacy}.
  */
 public final class JournalCodec {
 
     /** The layout written by this code. */
-    public static final byte FORMAT = 1;
+    public static final byte FORMAT = 2;
 
     private static final byte ACCEPTED = 1;
     private static final byte DELIVERED = 2;
@@ -75,15 +84,13 @@ public final class JournalCodec {
                 out.writeByte(DELIVERED);
                 writeHead(d.id(), d.at(), out);
                 out.writeUtf8(d.recipient());
-                out.writeUtf8(d.relay());
-                out.writeUtf8(d.reply());
+                writeOutcome(d.outcome(), out);
             }
             case Deferred d -> {
                 out.writeByte(DEFERRED);
                 writeHead(d.id(), d.at(), out);
                 out.writeUtf8(d.recipient());
-                out.writeUtf8(d.relay());
-                out.writeUtf8(d.reply());
+                writeOutcome(d.outcome(), out);
                 out.writeStopBit(d.attempts());
                 writeInstant(d.nextAttempt(), out);
             }
@@ -91,8 +98,7 @@ public final class JournalCodec {
                 out.writeByte(FAILED);
                 writeHead(f.id(), f.at(), out);
                 out.writeUtf8(f.recipient());
-                out.writeUtf8(f.relay());
-                out.writeUtf8(f.reply());
+                writeOutcome(f.outcome(), out);
             }
             case DelayNotified n -> {
                 out.writeByte(DELAY_NOTIFIED);
@@ -167,10 +173,10 @@ public final class JournalCodec {
                 }
                 yield new Accepted(envelope, message);
             }
-            case DELIVERED -> new Delivered(readId(in), readInstant(in), readString(in), readString(in), readString(in));
-            case DEFERRED -> new Deferred(readId(in), readInstant(in), readString(in), readString(in), readString(in),
+            case DELIVERED -> new Delivered(readId(in), readInstant(in), readString(in), readOutcome(format, in));
+            case DEFERRED -> new Deferred(readId(in), readInstant(in), readString(in), readOutcome(format, in),
                     Math.toIntExact(in.readStopBit()), readInstant(in));
-            case FAILED -> new Failed(readId(in), readInstant(in), readString(in), readString(in), readString(in));
+            case FAILED -> new Failed(readId(in), readInstant(in), readString(in), readOutcome(format, in));
             case DELAY_NOTIFIED -> new DelayNotified(readId(in), readInstant(in), readString(in));
             case BADMAILED -> new Badmailed(readId(in), readInstant(in), readString(in));
             case RETRY_REQUESTED -> new RetryRequested(readId(in), readInstant(in));
@@ -229,6 +235,80 @@ public final class JournalCodec {
             SCRATCH.set(buffer);
         }
         return buffer;
+    }
+
+    private static final byte NO_OUTCOME = 0;
+    private static final byte REMOTE_REPLY = 1;
+    private static final byte LOCAL_DECISION = 2;
+
+    private static void writeOutcome(Outcome outcome, BytesOut<?> out) {
+        switch (outcome) {
+            case null -> out.writeByte(NO_OUTCOME);
+            case RemoteReply r -> {
+                out.writeByte(REMOTE_REPLY);
+                out.writeUtf8(r.host());
+                out.writeUtf8(r.peer());
+                writeReply(r.reply(), out);
+            }
+            case LocalDecision d -> {
+                out.writeByte(LOCAL_DECISION);
+                out.writeStopBit(d.reason().code());
+                out.writeUtf8(d.peer());
+                writeReply(d.reply(), out);
+                writeOutcome(d.cause(), out);
+            }
+        }
+    }
+
+    private static Outcome readOutcome(int format, BytesIn<?> in) {
+        if (format < 2) {
+            String relay = readString(in);
+            return Outcome.legacy(relay, readString(in));
+        }
+        return readOutcome(in, 0);
+    }
+
+    private static Outcome readOutcome(BytesIn<?> in, int depth) {
+        if (depth > 8) {
+            throw new IllegalStateException("journal record with outcomes nested too deep");
+        }
+        byte kind = in.readByte();
+        return switch (kind) {
+            case NO_OUTCOME -> null;
+            case REMOTE_REPLY -> {
+                String host = readString(in);
+                String peer = readString(in);
+                yield new RemoteReply(readReply(in), host, peer);
+            }
+            case LOCAL_DECISION -> {
+                var reason = LocalDecision.Reason.ofCode(Math.toIntExact(in.readStopBit()));
+                String peer = readString(in);
+                Reply reply = readReply(in);
+                yield new LocalDecision(reason, reply, peer, readOutcome(in, depth + 1));
+            }
+            default -> throw new IllegalStateException("unknown outcome kind " + kind + " in the journal");
+        };
+    }
+
+    private static void writeReply(Reply reply, BytesOut<?> out) {
+        out.writeStopBit(reply.code());
+        out.writeUtf8(reply.status());
+        List<String> lines = reply.lines();
+        out.writeStopBit(lines.size());
+        for (String line : lines) {
+            out.writeUtf8(line);
+        }
+    }
+
+    private static Reply readReply(BytesIn<?> in) {
+        int code = Math.toIntExact(in.readStopBit());
+        String status = readString(in);
+        int n = Math.toIntExact(in.readStopBit());
+        List<String> lines = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            lines.add(readString(in));
+        }
+        return new Reply(code, status, lines);
     }
 
     private static void writeHead(QueueId id, Instant at, BytesOut<?> out) {

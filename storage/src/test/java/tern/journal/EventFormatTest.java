@@ -45,7 +45,7 @@ class EventFormatTest {
         var failed = new JournalEvent.Failed(new QueueId("0PZK3M1A2B4"), AT, "用户@例子.测试", null,
                 "550 \"no\\pe\"\n\u0001");
         assertThat(EventFormat.json(failed)).isEqualTo("{\"time\":\"2026-11-29T10:00:00.123Z\",\"id\":\"0PZK3M1A2B4\","
-                + "\"event\":\"Failed\",\"to\":\"用户@例子.测试\",\"relay\":null,"
+                + "\"event\":\"Failed\",\"to\":\"用户@例子.测试\",\"relay\":\"none\","
                 + "\"reply\":\"550 \\\"no\\\\pe\\\"\\n\\u0001\"}");
         var accepted = Events.accepted("0PZK3M1A2B4", AT, new byte[3]);
         assertThat(EventFormat.json(accepted)).isEqualTo("{\"time\":\"2026-11-29T10:00:00.123Z\",\"id\":\"0PZK3M1A2B4\","

@@ -69,6 +69,17 @@ final class Events {
                 new JournalEvent.Failed(id, later, "\"odd\\ one\"@[192.0.2.1]", "mx.y.test", "550 5.1.1 No such user"),
                 new JournalEvent.DelayNotified(id, later, "plain@y.test"),
                 new JournalEvent.Badmailed(id, later, "NDR to <> undeliverable: 550 5.1.1"),
-                new JournalEvent.RetryRequested(id, later));
+                new JournalEvent.RetryRequested(id, later),
+                new JournalEvent.Failed(id, later, "plain@y.test", new tern.outcome.LocalDecision(
+                        tern.outcome.LocalDecision.Reason.EXPIRED,
+                        new tern.smtp.Reply(554, "4.4.1", "delivery time expired after 2d"), null,
+                        new tern.outcome.LocalDecision(tern.outcome.LocalDecision.Reason.HOST_REFUSED,
+                                new tern.smtp.Reply(451, "4.4.0", "host refused the session"), "[192.0.2.7]:25",
+                                new tern.outcome.RemoteReply(new tern.smtp.Reply(421, "4.7.0",
+                                        java.util.List.of("Tèmporarily", "busy")), "mx.y.test", "[192.0.2.7]:25")))),
+                new JournalEvent.Deferred(id, later, "plain@y.test", new tern.outcome.LocalDecision(
+                        tern.outcome.LocalDecision.Reason.CONNECTION_FAILED,
+                        new tern.smtp.Reply(451, "4.4.1", "connection refused by [192.0.2.7]:25"), "[192.0.2.7]:25",
+                        null), 4, later.plusSeconds(60)));
     }
 }

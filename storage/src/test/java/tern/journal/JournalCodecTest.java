@@ -46,6 +46,33 @@ class JournalCodecTest {
     }
 
     @Test
+    void aFormatOneOutcomeWrittenAsTwoStringsStillReadsAndSaysWhoDecidedAsFarAsItCan() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(128);
+        bytes.writeByte((byte) 1).writeByte((byte) 3); // format 1, Deferred
+        bytes.writeUtf8("0PZK3M1A2B4");
+        bytes.writeStopBit(Events.T0.getEpochSecond()).writeStopBit(Events.T0.getNano());
+        bytes.writeUtf8("b@y.test").writeUtf8("mx.y.test[192.0.2.7]:25").writeUtf8("451 4.7.1 Greylisted");
+        bytes.writeStopBit(2).writeStopBit(Events.T0.getEpochSecond() + 900).writeStopBit(0);
+
+        var deferred = (JournalEvent.Deferred) JournalCodec.read(bytes);
+
+        assertThat(bytes.readRemaining()).isZero();
+        assertThat(deferred.attempts()).isEqualTo(2);
+        assertThat(deferred.outcome()).isEqualTo(new tern.outcome.RemoteReply(
+                new tern.smtp.Reply(451, "4.7.1", "Greylisted"), "mx.y.test", "[192.0.2.7]:25"));
+        assertThat(deferred.relay()).isEqualTo("mx.y.test[192.0.2.7]:25");
+        assertThat(deferred.reply()).isEqualTo("451 4.7.1 Greylisted");
+
+        Bytes<?> local = Bytes.allocateElasticOnHeap(128);
+        local.writeByte((byte) 1).writeByte((byte) 4); // format 1, Failed
+        local.writeUtf8("0PZK3M1A2B4");
+        local.writeStopBit(Events.T0.getEpochSecond()).writeStopBit(Events.T0.getNano());
+        local.writeUtf8("b@y.test").writeUtf8("none").writeUtf8("451 4.4.1 Connection to the remote host failed");
+        var failed = (JournalEvent.Failed) JournalCodec.read(local);
+        assertThat(failed.outcome()).isInstanceOf(tern.outcome.LocalDecision.class);
+    }
+
+    @Test
     void aRecordInANewerFormatIsRefusedNotMisread() {
         Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
         JournalCodec.write(Events.everyType().get(2), bytes);

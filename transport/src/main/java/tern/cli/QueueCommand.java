@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import tern.badmail.Badmail;
+import tern.fs.DataDirLock;
 import tern.journal.Journal;
 import tern.journal.JournalEvent;
 import tern.journal.JournalReader;
@@ -151,8 +152,10 @@ final class QueueCommand implements Command {
 
     /**
      * Retry and delete go to the running server through its admin listener, so its queue
-     * runner, the one owner of the queue state, acts. When no server answers, the journal is
-     * changed directly and the server acts on it when it starts.
+     * manager, the one owner of the queue state, acts. When no server answers, the journal is
+     * changed directly, holding the data directory's lock, and the server acts on it when it
+     * starts; when the lock is held, a server runs without an admin listener that answers, and
+     * nothing is written behind its back.
      */
     private static int act(Request request, TernConfig config, Path journalDir, Terminal terminal) throws IOException {
         Map<String, String> params = request.action() == Action.RETRY_ALL ? Map.of("all", "true")
@@ -163,6 +166,19 @@ final class QueueCommand implements Command {
             (answer.get().ok() ? terminal.out() : terminal.err()).println(answer.get().body());
             return answer.get().ok() ? Exit.OK : Exit.FAILURE;
         }
+        try (DataDirLock lock = DataDirLock.acquire(config.server().dataDir())) {
+            return offline(request, config, journalDir, terminal);
+        } catch (DataDirLock.HeldException e) {
+            terminal.err().println("tern queue " + words(request.action()) + ": a server is running on "
+                    + config.server().dataDir() + " (" + e.lockFile() + " is held by process " + e.holder()
+                    + ") but its admin listener (admin.listen: \"" + (config.admin().listen() == null ? ""
+                    : config.admin().listen()) + "\") does not answer; nothing was changed");
+            return Exit.FAILURE;
+        }
+    }
+
+    /** The server is stopped and this command holds the lock: the journal is changed directly. */
+    private static int offline(Request request, TernConfig config, Path journalDir, Terminal terminal) throws IOException {
         QueueState state = fold(journalDir);
         List<QueueId> ids = request.action() == Action.RETRY_ALL
                 ? state.list().stream().map(QueueState.QueuedMessage::id).toList()

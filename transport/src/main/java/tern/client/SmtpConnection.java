@@ -481,7 +481,7 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private TransactionResult refuseAll(Transaction t, Reply reply) {
-        return new TransactionResult(t.recipients().stream().map(r -> new RecipientResult(r, reply)).toList(), null);
+        return new TransactionResult(t.recipients().stream().map(r -> new RecipientResult(r, reply, false)).toList(), null);
     }
 
     /** RSET (RFC 5321 4.1.1.5): ends a transaction that failed midway so the next can start. */

@@ -10,16 +10,16 @@ import tern.queue.Spool;
 
 /**
  * The SMTP server's way into the queue: a message is durable once its Accepted event is
- * journaled, and only then handed to the queue runner (and answered with 250 by the session).
+ * journaled, and only then handed to the queue manager (and answered with 250 by the session).
  */
 public final class JournalSpool implements Spool {
 
     private final EventLog journal;
     private final MessageBodies bodies;
-    private final QueueRunner runner;
+    private final QueueManager runner;
     private final TernMetrics metrics;
 
-    public JournalSpool(EventLog journal, MessageBodies bodies, QueueRunner runner, TernMetrics metrics) {
+    public JournalSpool(EventLog journal, MessageBodies bodies, QueueManager runner, TernMetrics metrics) {
         this.journal = journal;
         this.bodies = bodies;
         this.runner = runner;

@@ -20,11 +20,14 @@ import tern.dns.MxResult;
 import tern.envelope.Envelope;
 import tern.metrics.TernMetrics;
 import tern.envelope.Recipient;
+import tern.outcome.LocalDecision;
+import tern.outcome.Outcome;
+import tern.outcome.RecipientOutcome;
+import tern.outcome.RemoteReply;
 import tern.route.Masquerade;
 import tern.route.NextHop;
 import tern.route.Route;
 import tern.smtp.Replies;
-import tern.smtp.Reply;
 import tern.tls.MxAuthentication;
 import tern.tls.MxPlan;
 import tern.tls.TlsPolicy;
@@ -133,7 +136,8 @@ public final class RemoteDelivery {
 
     private List<RecipientOutcome> viaMx(MxResult mx, int port, ClientSettings settings, Transaction transaction) {
         return switch (mx) {
-            case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
+            case MxResult.Failure failure -> everyone(transaction,
+                    new LocalDecision(LocalDecision.Reason.DNS, failure.reply(), null, null));
             case MxResult.Hosts hosts -> viaHosts(MxPlan.plain(hosts.hosts(), settings), port, transaction);
         };
     }
@@ -141,18 +145,19 @@ public final class RemoteDelivery {
     /** The recipient domain's own MX hosts, as its MTA-STS policy and DANE records allow. */
     private List<RecipientOutcome> viaRecipientMx(String domain, MxResult mx, Transaction transaction) {
         return switch (mx) {
-            case MxResult.Failure failure -> everyone(transaction, failure.reply(), "dns");
+            case MxResult.Failure failure -> everyone(transaction,
+                    new LocalDecision(LocalDecision.Reason.DNS, failure.reply(), domain, null));
             case MxResult.Hosts hosts -> {
                 MxPlan plan = authentication.plan(domain, hosts.hosts(), tls.mx());
-                yield plan.candidates().isEmpty() ? everyone(transaction, plan.refusal(), "none")
+                yield plan.candidates().isEmpty()
+                        ? everyone(transaction, new LocalDecision(LocalDecision.Reason.TLS_POLICY, plan.refusal(), domain, null))
                         : viaHosts(plan, port, transaction);
             }
         };
     }
 
     private List<RecipientOutcome> viaHosts(MxPlan plan, int port, Transaction transaction) {
-        Reply last = Replies.CONNECTION_FAILED;
-        String lastRelay = "none";
+        Outcome last = LocalDecision.of(LocalDecision.Reason.CONNECTION_FAILED, Replies.CONNECTION_FAILED);
         for (MxPlan.Candidate candidate : plan.candidates()) {
             MxHost host = candidate.host();
             ClientSettings settings = candidate.settings();
@@ -161,14 +166,14 @@ public final class RemoteDelivery {
                 InetAddress literal = literal(host.host());
                 addresses = literal != null ? List.of(literal) : await(dns.addresses(host.host()));
             } catch (HostLookupException e) {
-                last = transientOf(e.failure().reply());
-                lastRelay = host.host();
+                last = new LocalDecision(LocalDecision.Reason.DNS, HostFailure.transientOf(e.failure().reply()),
+                        host.host(), null);
                 continue;
             }
             for (InetAddress address : addresses) {
                 // The name a verified certificate must carry: the MX host, or the next hop as written.
                 var peer = new SmtpConnection.Key(new InetSocketAddress(address, port), host.host(), settings);
-                String relay = host.host() + "[" + address.getHostAddress() + "]:" + port;
+                String written = HostFailure.peer(peer.peer());
                 SmtpConnection connection = null;
                 try {
                     connection = connections.borrow(peer).orElse(null);
@@ -194,21 +199,22 @@ public final class RemoteDelivery {
                     connection = null;
                     List<RecipientOutcome> outcomes = new ArrayList<>(result.recipients().size());
                     for (RecipientResult r : result.recipients()) {
-                        outcomes.add(new RecipientOutcome(r.recipient(), r.reply(), relay, dsn));
+                        Outcome outcome = r.fromPeer() ? new RemoteReply(r.reply(), host.host(), written)
+                                : new LocalDecision(LocalDecision.Reason.MESSAGE_REFUSED, r.reply(), written, null);
+                        outcomes.add(new RecipientOutcome(r.recipient(), outcome, dsn));
                     }
                     return outcomes;
                 } catch (SmtpException e) {
                     // Unreachable, an error greeting, TLS or AUTH trouble, a broken session:
                     // the next address or MX host may do better (RFC 5321 5.1).
-                    last = e.isPermanent() && !e.fromPeer() ? e.reply() : transientOf(e.reply());
-                    lastRelay = relay;
+                    last = HostFailure.of(e, host.host(), peer.peer());
                     if (e.isPermanent() && !e.fromPeer()) {
                         // Refused before sending (too large, needs 8BITMIME/SMTPUTF8): the message,
                         // not the host, is the problem; another host would not change it.
                         if (connection != null) {
                             connections.release(connection);
                         }
-                        return everyone(transaction, last, relay);
+                        return everyone(transaction, last);
                     }
                 } finally {
                     if (connection != null) {
@@ -217,7 +223,7 @@ public final class RemoteDelivery {
                 }
             }
         }
-        return everyone(transaction, last, lastRelay);
+        return everyone(transaction, last);
     }
 
     /**
@@ -255,17 +261,8 @@ public final class RemoteDelivery {
         }
     }
 
-    /** A server's 5xx greeting or a failed host lookup is no verdict on the message: try later. */
-    private static Reply transientOf(Reply reply) {
-        if (!reply.isPermanent()) {
-            return reply;
-        }
-        String status = reply.status() == null ? "4.4.0" : "4" + reply.status().substring(1);
-        return new Reply(451, status, reply.lines());
-    }
-
-    private static List<RecipientOutcome> everyone(Transaction transaction, Reply reply, String relay) {
-        return transaction.recipients().stream().map(r -> new RecipientOutcome(r, reply, relay, false)).toList();
+    private static List<RecipientOutcome> everyone(Transaction transaction, Outcome outcome) {
+        return transaction.recipients().stream().map(r -> new RecipientOutcome(r, outcome, false)).toList();
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {

@@ -34,9 +34,10 @@ import tern.delivery.EventLog;
 import tern.delivery.JournalBodies;
 import tern.delivery.JournalSpool;
 import tern.delivery.LocalDelivery;
-import tern.delivery.QueueRunner;
+import tern.delivery.QueueManager;
 import tern.delivery.RemoteDelivery;
 import tern.dns.MailDns;
+import tern.fs.DataDirLock;
 import tern.journal.Journal;
 import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.Accepted;
@@ -62,14 +63,12 @@ import tern.tls.TlsPolicy;
 public final class MailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("tern.server");
-    /** After a restart, mail that fell due while we were down is spread over up to this long. */
-    private static final Duration RESTART_SPREAD = Duration.ofMinutes(1);
     private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
 
     private final TernConfig config;
     private final Journal journal;
     private final TernMetrics metrics;
-    private final QueueRunner runner;
+    private final QueueManager runner;
     private final MailDns dns;
     private tern.tls.MxAuthentication mxAuthentication;
     private final ConnectionCache connections;
@@ -80,6 +79,7 @@ public final class MailServer implements AutoCloseable {
     private final Instant started;
     private final StartupWarnings warnings;
     private final InstantSource clock;
+    private final DataDirLock lock;
     private final Readiness readiness = new Readiness();
     private final JournalWritability journalWritable;
     private volatile boolean draining;
@@ -88,7 +88,8 @@ public final class MailServer implements AutoCloseable {
     private final QueueSizeHistory queueSizes = QueueSizeHistory.lastHour();
     private final LiveSettings consoleSettings;
 
-    private MailServer(TernConfig config, InstantSource clock) throws IOException {
+    private MailServer(TernConfig config, InstantSource clock, DataDirLock lock) throws IOException {
+        this.lock = lock;
         readKeyFiles(config);
         this.config = config;
         this.current = config;
@@ -118,9 +119,9 @@ public final class MailServer implements AutoCloseable {
                 bodies.located(a.id(), index); // the bytes stay in the journal until an attempt needs them
             }
         });
-        int overdue = state.scheduler().spreadOverdue(clock.instant(), RESTART_SPREAD);
-        log.info("journal replayed: {} events, {} messages and {} recipients pending, {} overdue spread out",
-                replayed.events(), state.messageCount(), state.pendingRecipientCount(), overdue);
+        // What fell due while Tern was down goes out at once: the destination windows bound the burst.
+        log.info("journal replayed: {} events, {} messages and {} recipients pending",
+                replayed.events(), state.messageCount(), state.pendingRecipientCount());
 
         QueueIdGenerator ids = new QueueIdGenerator(clock);
         if (replayed.highestId() != null) {
@@ -140,9 +141,9 @@ public final class MailServer implements AutoCloseable {
                 return journalWritable.watch(journal.appendLocated(event));
             }
         };
-        this.runner = new QueueRunner(state, clock, events, bodies,
+        this.runner = new QueueManager(state, clock, events, bodies,
                 new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,
-                config.delivery().connections().total(), settings(config, clock));
+                settings(config, clock));
         runner.start();
         metrics.watchQueue(runner.gauges());
 
@@ -151,7 +152,7 @@ public final class MailServer implements AutoCloseable {
         this.consoleSettings = new LiveSettings(
                 () -> tern.config.ConfigReader.read(Map.of(), null, current.server().fqdn()).settings(), this::reload);
         var sources = new Console.Sources(new ServerFacts(() -> current.server().fqdn(), started, metrics, queueSizes),
-                new RunnerQueueView(runner, clock), new JournalHistory(journal), consoleSettings);
+                new ManagerQueueView(runner, clock), new JournalHistory(journal), consoleSettings);
         admin.pages(new Console(token, AdminToken.file(dataDir).toString(), ConsoleSessions.withDefaults(clock), clock,
                 sources));
 
@@ -214,16 +215,24 @@ public final class MailServer implements AutoCloseable {
 
     /** Starts everything from {@code config}; returns once the SMTP listeners accept connections. */
     public static MailServer start(TernConfig config, InstantSource clock) throws IOException {
-        return new MailServer(config, clock);
+        // One server per data directory: a second one would deliver the same queue twice.
+        DataDirLock lock = DataDirLock.acquire(config.server().dataDir());
+        try {
+            return new MailServer(config, clock, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
-    private QueueRunner.Settings settings(TernConfig config, InstantSource clock) {
+    private QueueManager.Settings settings(TernConfig config, InstantSource clock) {
         this.mxAuthentication = tern.tls.MxAuthentication.forServing(config, dns, clock);
         var remote = new RemoteDelivery(dns, connections, TlsPolicy.from(config), config.delivery().port(),
                 Masquerade.of(config), metrics).authenticating(mxAuthentication);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
-        return new QueueRunner.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
-                config.delivery().connections().perDomain(), config.server().fqdn(), copyTo,
+        return new QueueManager.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
+                QueueManager.Settings.perDestination(config.delivery().connections().perDomain()),
+                config.delivery().connections().total(), config.server().fqdn(), copyTo,
                 config.delivery().maxHopCount());
     }
 
@@ -362,7 +371,7 @@ public final class MailServer implements AutoCloseable {
         return admin.boundAddress();
     }
 
-    public QueueRunner queue() {
+    public QueueManager queue() {
         return runner;
     }
 
@@ -393,6 +402,7 @@ public final class MailServer implements AutoCloseable {
         dns.close();
         journal.close();
         metrics.close();
+        lock.close();
         log.info("stopped");
     }
 

@@ -1061,6 +1061,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
+        int size = bytes.length;
         // Always hop back through the event loop, also when the stage is already complete,
         // so that committed() never runs inside process() further up this stack.
         stored.whenComplete((ok, failure) -> {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tern.outcome.RecipientOutcome;
 import tern.address.Mailbox;
 import tern.address.ReversePath;
 import tern.client.ConnectionCache;

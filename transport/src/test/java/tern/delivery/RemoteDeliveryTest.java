@@ -98,8 +98,10 @@ class RemoteDeliveryTest {
         var outcomes = delivery(Masquerade.of(TernConfig.defaults("h")))
                 .deliver(new Route.Mx("nomail.test"), e, e.recipients(), MESSAGE);
         assertThat(outcomes).singleElement().satisfies(o -> {
-            assertThat(o.reply().isPermanent()).isTrue();
-            assertThat(o.reply().status()).isEqualTo("5.1.10");
+            assertThat(o.outcome().isPermanent()).isTrue();
+            assertThat(o.outcome().status()).hasToString("5.1.10");
+            // Tern's own verdict from DNS: no server said it.
+            assertThat(o.outcome()).isInstanceOf(tern.outcome.LocalDecision.class);
         });
     }
 
@@ -146,7 +148,7 @@ class RemoteDeliveryTest {
 
             var outcomes = delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(route, e, e.recipients(), MESSAGE);
 
-            assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.reply().toString()).startsWith("550 5.1.1"));
+            assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.outcome().text()).startsWith("550 5.1.1"));
             assertThat(smart.connections()).isZero();
         }
     }
@@ -193,11 +195,39 @@ class RemoteDeliveryTest {
 
             var outcomes = delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(route, e, e.recipients(), MESSAGE);
 
-            assertThat(outcomes).extracting(o -> o.recipient().address().localPart() + " " + o.reply().code())
+            assertThat(outcomes).extracting(o -> o.recipient().address().localPart() + " " + o.outcome().code())
                     .containsExactly("yes 250", "no 550");
             assertThat(hop.transactions()).hasSize(1);
             InetSocketAddress unused = hop.address();
             assertThat(unused.getPort()).isEqualTo(hop.port());
+        }
+    }
+
+    @Test
+    void aRefusedConnectionAndA421GreetingAreTernsDecisionsWithTheHostsOwnReplyKeptApart() throws Exception {
+        var e = envelope("a@x.test", "b@far.test");
+        int closed;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
+            closed = probe.getLocalPort(); // nothing listens here once the probe closes
+        }
+        var nowhere = new Route.Relay(NextHop.parse("[127.0.0.2]:" + closed, 25), Route.Reason.SMART_HOST, "far.test");
+        var refused = delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(nowhere, e, e.recipients(), MESSAGE);
+        assertThat(refused).singleElement().satisfies(o -> {
+            var decision = (tern.outcome.LocalDecision) o.outcome();
+            assertThat(decision.reason()).isEqualTo(tern.outcome.LocalDecision.Reason.CONNECTION_FAILED);
+            assertThat(decision.words()).isEqualTo("connection refused by [127.0.0.2]:" + closed);
+            assertThat(o.isTransient()).isTrue();
+        });
+
+        try (var busy = ScriptedSmtpServer.builder().bind("127.0.0.2").greeting("421 4.7.0 Too busy, try later").start()) {
+            var route = new Route.Relay(NextHop.parse("[127.0.0.2]:" + busy.port(), 25), Route.Reason.SMART_HOST, "far.test");
+            var outcomes = delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(route, e, e.recipients(), MESSAGE);
+            assertThat(outcomes).singleElement().satisfies(o -> {
+                var decision = (tern.outcome.LocalDecision) o.outcome();
+                assertThat(decision.reason()).isEqualTo(tern.outcome.LocalDecision.Reason.HOST_REFUSED);
+                assertThat(decision.cause()).isEqualTo(new tern.outcome.RemoteReply(
+                        new tern.smtp.Reply(421, "4.7.0", "Too busy, try later"), "127.0.0.2", "[127.0.0.2]:" + busy.port()));
+            });
         }
     }
 

@@ -21,7 +21,7 @@ import tern.client.ClientSettings;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
 import tern.config.TernConfig.OutboundTls;
-import tern.delivery.RecipientOutcome;
+import tern.outcome.RecipientOutcome;
 import tern.delivery.RemoteDelivery;
 import tern.dns.MailDns;
 import tern.dns.ValidatedDns;

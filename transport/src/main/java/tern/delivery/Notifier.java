@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.function.Consumer;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tern.address.Mailbox;
@@ -19,58 +19,69 @@ import tern.logging.MailLogLine;
 import tern.metrics.TernMetrics;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
+import tern.queue.Report;
 
 /**
- * Sends a {@link Report}: each DSN is built (RFC 3464) and queued like any message, journaled
- * first; a Badmail entry is written with its reason. Runs on a delivery worker, since it reads
- * the original message and writes files.
+ * Turns a {@link Report} into what the sender and the operator get: each DSN built (RFC 3464)
+ * as a message to queue, and the Badmail entry written with its reason. Runs on a delivery
+ * worker, since it reads the original message and writes files; what is to be journaled goes
+ * back to the queue manager, the only writer of queue events.
  */
-final class Reporter {
+final class Notifier {
 
     private static final Logger log = LoggerFactory.getLogger("tern.delivery");
 
+    /**
+     * What the queue manager journals for a report.
+     *
+     * @param reports   the DSNs, each a message to queue (their bytes are kept in the bodies already)
+     * @param badmailed the Badmailed event that takes the message out of the queue, or null
+     */
+    record Notices(QueueId about, List<Queued> reports, Badmailed badmailed) {
+    }
+
+    /** A DSN to queue, and its Subject for the log. */
+    record Queued(Accepted accepted, String subject) {
+    }
+
     private final InstantSource clock;
-    private final EventLog journal;
     private final MessageBodies bodies;
     private final Badmail badmail;
     private final QueueIdGenerator ids;
     private final TernMetrics metrics;
-    private final Consumer<Accepted> queue;
 
-    /** @param queue where a journaled report goes next: the queue runner's arrivals */
-    Reporter(InstantSource clock, EventLog journal, MessageBodies bodies, Badmail badmail, QueueIdGenerator ids,
-             TernMetrics metrics, Consumer<Accepted> queue) {
+    Notifier(InstantSource clock, MessageBodies bodies, Badmail badmail, QueueIdGenerator ids, TernMetrics metrics) {
         this.clock = clock;
-        this.journal = journal;
         this.bodies = bodies;
         this.badmail = badmail;
         this.ids = ids;
         this.metrics = metrics;
-        this.queue = queue;
     }
 
     /**
-     * Reads the original once and sends everything {@code report} holds.
+     * Reads the original once and prepares everything {@code report} holds.
      *
-     * @param finished whether the message has no pending recipient left: only then is a
-     *                 Badmailed event journaled (it takes the message out of the queue)
+     * @param finished whether the message has no pending recipient left: only then does a
+     *                 Badmail entry come with a Badmailed event (it takes the message out of the queue)
      */
-    void send(Report report, boolean finished, QueueRunner.Settings s) {
+    Notices prepare(Report report, boolean finished, QueueManager.Settings s) {
         Envelope envelope = report.envelope;
         QueueId id = envelope.id();
+        List<Queued> reports = new ArrayList<>(2);
+        Badmailed badmailed = null;
         try {
             byte[] original = bodies.read(id);
             var builder = new DeliveryStatusNotification.Builder(s.fqdn(), clock);
             if (!report.failed.isEmpty()) {
-                queue(builder.build(ids.next(), envelope, original, report.failed), s.ndrCopyTo(), s, id);
+                add(builder.build(ids.next(), envelope, original, report.failed), s.ndrCopyTo(), s, id, reports);
                 metrics.nonDeliveryReportSent();
             }
             if (!report.delayed.isEmpty()) {
-                queue(builder.build(ids.next(), envelope, original, report.delayed), null, s, id);
+                add(builder.build(ids.next(), envelope, original, report.delayed), null, s, id, reports);
                 metrics.delayNotificationSent();
             }
             if (!report.succeeded.isEmpty()) {
-                queue(builder.build(ids.next(), envelope, original, report.succeeded), null, s, id);
+                add(builder.build(ids.next(), envelope, original, report.succeeded), null, s, id, reports);
             }
             if (!report.badmailReasons.isEmpty()) {
                 Instant now = clock.instant();
@@ -79,16 +90,17 @@ final class Reporter {
                 MailLogLine.about(id).status("badmailed", reason).info(log);
                 metrics.messageBadmailed();
                 if (finished) {
-                    journal.append(new Badmailed(id, now, reason));
+                    badmailed = new Badmailed(id, now, reason);
                 }
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: could not report the outcome", id, e);
         }
+        return new Notices(id, reports, badmailed);
     }
 
-    private void queue(DeliveryStatusNotification dsn, Mailbox copyTo, QueueRunner.Settings s, QueueId about)
-            throws IOException {
+    private void add(DeliveryStatusNotification dsn, Mailbox copyTo, QueueManager.Settings s, QueueId about,
+                     List<Queued> reports) throws IOException {
         Envelope envelope = copyTo == null ? dsn.envelope() : withCopyTo(dsn.envelope(), copyTo);
         if (HopCount.count(dsn.message(), 0, dsn.message().length) > s.maxHopCount()) {
             // A report that itself looks like a loop is not sent anywhere.
@@ -99,19 +111,8 @@ final class Reporter {
             metrics.messageBadmailed();
             return;
         }
-        var accepted = new Accepted(envelope, dsn.message());
         bodies.keep(envelope.id(), dsn.message());
-        journal.appendLocated(accepted).whenComplete((index, error) -> {
-            if (error == null) {
-                bodies.located(accepted.id(), index);
-                MailLogLine.about(envelope.id()).field("about", about).address("to",
-                        dsn.envelope().recipients().getFirst().address()).status("queued", dsn.subject()).info(log);
-                queue.accept(accepted);
-            } else {
-                bodies.forget(accepted.id());
-                log.error("{}: could not journal the report about {}: {}", accepted.id(), about, error.toString());
-            }
-        });
+        reports.add(new Queued(new Accepted(envelope, dsn.message()), dsn.subject()));
     }
 
     /** The NDR's envelope with the administrator's copy (delivery.ndrCopyTo) as a second recipient. */

@@ -10,23 +10,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import tern.admin.console.QueueView;
-import tern.delivery.QueueRunner;
+import tern.delivery.QueueManager;
 import tern.queue.QueueId;
 import tern.queue.QueueState;
 
 /**
- * The console's view of the queue, through the queue runner: every read is a question the
- * runner's owner thread answers with a copy (as {@code tern queue list} gets its answer from
+ * The console's view of the queue, through the queue manager: every read is a question the
+ * manager's owner thread answers with a copy (as {@code tern queue list} gets its answer from
  * the API), and every action is the one the API's {@code /queue/retry} and {@code /queue/delete}
  * take, journaled first.
  */
-final class RunnerQueueView implements QueueView {
+final class ManagerQueueView implements QueueView {
     private static final long WAIT_SECONDS = 30;
 
-    private final QueueRunner runner;
+    private final QueueManager runner;
     private final InstantSource clock;
 
-    RunnerQueueView(QueueRunner runner, InstantSource clock) {
+    ManagerQueueView(QueueManager runner, InstantSource clock) {
         this.runner = runner;
         this.clock = clock;
     }
