@@ -10,7 +10,7 @@ import tern.address.Mailbox;
 import tern.config.TernConfig;
 
 /**
- * Who may send mail where (the minimum of issue 2): mail for a local domain is always
+ * Who may send mail where: mail for a local domain is always
  * accepted; mail for any other domain only from a client in {@code relay.allowFrom}, or for
  * a domain in {@code relay.domains}. Anything else would make us an open relay.
  */

@@ -77,7 +77,7 @@ public final class Replies {
     public static final Reply DANE_NOT_AUTHENTICATED = new Reply(451, "4.7.5", "DANE TLSA records of the MX host cannot be checked");
     public static final Reply DNSSEC_BOGUS = new Reply(451, "4.7.5", "DNSSEC validation of the MX records failed");
 
-    // Added with the inbound server (issue 2).
+    // The inbound server.
     public static final Reply CHUNK_RECEIVED = new Reply(250, "2.0.0", "Chunk received");
     public static final Reply HELO_FIRST = new Reply(503, "5.5.1", "Send EHLO or HELO first");
     public static final Reply NESTED_MAIL = new Reply(503, "5.5.1", "Nested MAIL command");
@@ -89,7 +89,7 @@ public final class Replies {
     public static final Reply BARE_NEWLINE_IN_DATA = new Reply(554, "5.6.0",
             "Message contains a bare <CR> or <LF>; lines end with <CR><LF>");
 
-    // Added with authentication (issue 5): RFC 4954 replies for AUTH, and the per-client limits.
+    // Authentication: RFC 4954 replies for AUTH, and the per-client limits.
     public static final Reply AUTH_SUCCEEDED = new Reply(235, "2.7.0", "Authentication successful");
     public static final Reply AUTH_FAILED = new Reply(535, "5.7.8", "Authentication credentials invalid");
     public static final Reply AUTH_CANCELLED = new Reply(501, "5.0.0", "Authentication cancelled");
@@ -106,7 +106,7 @@ public final class Replies {
     public static final Reply TOO_MANY_CONNECTIONS_FROM_ADDRESS = new Reply(421, "4.7.0",
             "Too many connections from your address, try again later");
 
-    // Added with the inbound policy (issue 5): TLS, relay tricks and protocol hardening.
+    // Inbound policy: TLS, relay tricks and protocol hardening.
     public static final Reply READY_FOR_TLS = new Reply(220, "2.0.0", "Ready to start TLS");
     public static final Reply TLS_NOT_AVAILABLE = new Reply(454, "4.7.0", "TLS not available");
     public static final Reply TLS_ALREADY_ACTIVE = new Reply(503, "5.5.1", "TLS already active");

@@ -6,7 +6,7 @@ import java.util.List;
 import tern.config.TernConfig;
 import tern.testing.SelfSignedCertificate;
 
-/** A test configuration with the policy settings of issue 5 at hand; local domains tern.test and the FQDN. */
+/** A test configuration with the inbound policy settings at hand; local domains tern.test and the FQDN. */
 final class PolicyConfig {
     List<String> relayFrom = List.of("127.0.0.0/8", "::1/128");
     List<String> relayDomains = List.of();
