@@ -43,7 +43,8 @@ public final class ConfigTemplate {
                     out.append(indent(i)).append("# ").append(name, 0, name.length() - 2)
                             .append(":   # a list; each item is a mapping of these keys:\n");
                 } else {
-                    out.append(indent(i)).append(name).append(":\n");
+                    // inside a list item every line stays a comment, as the list itself is one
+                    out.append(indent(i)).append(listItem ? "# " : "").append(name).append(":\n");
                 }
                 open.add(name);
             }

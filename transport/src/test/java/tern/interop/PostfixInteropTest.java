@@ -73,7 +73,9 @@ class PostfixInteropTest {
                 + Pattern.quote(ternId) + "\\s+for <bob@postfix\\.test>;");
         assertThat(postfixReceived).as("Postfix's Received, newest on top:\n" + message).isLessThan(ternReceived);
         assertThat(message).contains("Subject: swaks via tern to postfix").contains("first hop tern, last hop postfix");
-        assertThat(postfix.log()).contains("to=<bob@postfix.test>").contains("status=sent");
+        // Postfix logs the delivery after the file is in place: wait for the line, not just the file.
+        awaitWithPostfixLog("Postfix's delivery line for bob",
+                () -> postfix.log().contains("to=<bob@postfix.test>") && postfix.log().contains("status=sent"));
     }
 
     @Test
