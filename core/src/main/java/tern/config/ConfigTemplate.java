@@ -43,7 +43,10 @@ public final class ConfigTemplate {
                     out.append(indent(i)).append("# ").append(name, 0, name.length() - 2)
                             .append(":   # a list; each item is a mapping of these keys:\n");
                 } else {
-                    out.append(indent(i)).append(name).append(":\n");
+                    // Inside a commented-out list item the mapping's name is commented out too, or
+                    // it would land in the section above the list (routes[].auth as delivery.auth).
+                    boolean inList = path.subList(0, i).stream().anyMatch(n -> n.endsWith("[]"));
+                    out.append(indent(i)).append(inList ? "# " : "").append(name).append(":\n");
                 }
                 open.add(name);
             }

@@ -48,7 +48,7 @@ class ConfigCommandTest {
         assertThat(run("config")).isEqualTo(Exit.OK);
         List<String> keys = lines().stream().map(l -> l.substring(0, l.indexOf(" = "))).toList();
         List<String> expected = Parameters.all().stream().map(Parameter::key)
-                .filter(k -> !k.startsWith("routes[]")).toList();
+                .filter(k -> !k.contains("[]")).toList(); // list items print only when there are some
         assertThat(keys).containsExactlyElementsOf(expected);
         assertThat(lines()).contains("server.fqdn = host.example.test", "server.maxMessageSize = 35MB",
                 "delivery.retry.first = 15m", "delivery.tls = opportunistic", "journal.sync = batch",
