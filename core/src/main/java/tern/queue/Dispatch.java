@@ -109,6 +109,11 @@ public final class Dispatch {
         if (totalInFlight < total) {
             releaseWaitingForTotal();
         }
+        for (Lane lane : lanes.values()) {
+            if (!lane.backlog.isEmpty()) {
+                makeRunnable(lane); // a lane full under the old limit may have room under the new one
+            }
+        }
     }
 
     /** Queues a job behind the others for its destination. */

@@ -118,6 +118,20 @@ class DispatchTest {
     }
 
     @Test
+    void aReloadThatRaisesTheLimitLetsAFullLaneStartMoreAtTheNextDispatch() {
+        var dispatch = new Dispatch(100, d -> new Dispatch.Limits(1, null, true));
+        for (int i = 0; i < 6; i++) {
+            dispatch.offer(job(HEALTHY));
+        }
+        dispatch.run(now, decisions);
+        assertThat(started).hasSize(1);
+
+        dispatch.limits(100, d -> new Dispatch.Limits(4, null, true));
+        dispatch.run(now, decisions);
+        assertThat(started).hasSize(4);
+    }
+
+    @Test
     void localDeliveriesDoNotCountInTheTotalWindow() {
         var dispatch = new Dispatch(1, d -> new Dispatch.Limits(10, null, !d.isLocal()));
         dispatch.offer(job(HEALTHY));
