@@ -142,6 +142,16 @@ class DispatchTest {
         assertThat(startedFor(Destination.LOCAL)).isEqualTo(1);
     }
 
+    @Test
+    void localDeliveryUsesItsWholeLimitFromTheStart() {
+        var dispatch = new Dispatch(1, d -> new Dispatch.Limits(20, null, !d.isLocal()));
+        for (int i = 0; i < 30; i++) {
+            dispatch.offer(job(Destination.LOCAL));
+        }
+        dispatch.run(now, decisions);
+        assertThat(startedFor(Destination.LOCAL)).isEqualTo(20);
+    }
+
     static java.util.function.Function<Destination, Dispatch.Limits> Dispatch_limits(int connections) {
         var limits = new Dispatch.Limits(connections, null, true);
         return d -> limits;
