@@ -192,12 +192,10 @@ public final class ConfigReader {
             if (earlier != null) {
                 throw new ConfigException(item.fullKey("domain"), domain, "a domain no other route names (" + earlier + " does)");
             }
-            String nextHop = item.get(ROUTE_NEXT_HOP, d);
-            if (nextHop == null) {
-                throw new ConfigException(item.fullKey("nextHop"), null, NEXT_HOP_EXPECTED);
-            }
+            String nextHop = item.get(ROUTE_NEXT_HOP, d); // absent: the usual way, with this route's limits
             return new Route(domain, nextHop, item.get(ROUTE_TLS, d),
-                    auth(item.section("auth"), ROUTE_AUTH_USERNAME, ROUTE_AUTH_PASSWORD, d));
+                    auth(item.section("auth"), ROUTE_AUTH_USERNAME, ROUTE_AUTH_PASSWORD, d),
+                    item.get(ROUTE_CONNECTIONS, d), item.get(ROUTE_RATE, d));
         }).toList();
     }
 

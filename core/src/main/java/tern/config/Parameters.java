@@ -8,6 +8,7 @@ import static tern.config.ValueTypes.integer;
 import static tern.config.ValueTypes.list;
 import static tern.config.ValueTypes.path;
 import static tern.config.ValueTypes.port;
+import static tern.config.ValueTypes.rate;
 import static tern.config.ValueTypes.secret;
 import static tern.config.ValueTypes.size;
 import static tern.config.ValueTypes.string;
@@ -186,8 +187,14 @@ public final class Parameters {
     public static final Parameter<String> ROUTE_DOMAIN = add("routes[].domain",
             text(Syntax::isRouteDomain, "a domain such as partner.example, or .partner.example for its subdomains"),
             d -> null, "(no routes)", "a route domain: `partner.example` exactly, `.partner.example` its subdomains");
-    public static final Parameter<String> ROUTE_NEXT_HOP = add("routes[].nextHop", NEXT_HOP, d -> null, "",
-            "where that domain's mail goes, in the smart host's syntax; overrides the smart host");
+    public static final Parameter<String> ROUTE_NEXT_HOP = add("routes[].nextHop", NEXT_HOP, d -> null,
+            "the usual way", "where that domain's mail goes, in the smart host's syntax; overrides the smart host;"
+                    + " absent: the smart host or MX, as for any domain");
+    public static final Parameter<Integer> ROUTE_CONNECTIONS = add("routes[].connections", integer(1), d -> null,
+            "`delivery.connections.perDomain`", "most deliveries at once for this domain's mail (its own destination)");
+    public static final Parameter<TernConfig.Rate> ROUTE_RATE = add("routes[].rate", rate(), d -> null, "no limit",
+            "most messages started per second, minute or hour, `N/s`, `N/m` or `N/h`, spaced evenly (`2/s`: one"
+                    + " every 500 ms); a reload applies it to the next dispatch");
     public static final Parameter<OutboundTls> ROUTE_TLS = add("routes[].tls", choice(outboundTlsWords()), d -> null,
             "`verify` with `auth` (unless the next hop is a loopback address), else `delivery.tls`", "TLS level for this route's next hop, as `delivery.tls`");
     public static final Parameter<String> ROUTE_AUTH_USERNAME = add("routes[].auth.username", string(), d -> null, "",

@@ -270,14 +270,68 @@ public record TernConfig(
     }
 
     /** A route domain: {@code partner.example} exactly, or {@code .partner.example} for its subdomains. */
-    public record Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth) {
+    /**
+     * @param nextHop     where the domain's mail goes; null = the usual way (smart host or MX)
+     * @param connections most deliveries at once for this domain's mail; null = {@code delivery.connections.perDomain}
+     * @param rate        most messages started per second, minute or hour, spaced evenly; null = no limit
+     */
+    public record Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth, Integer connections,
+                        Rate rate) {
         public Route {
             auth = auth == null ? SmartHostAuth.NONE : auth;
+        }
+
+        public Route(String domain, String nextHop, OutboundTls tls, SmartHostAuth auth) {
+            this(domain, nextHop, tls, auth, null, null);
         }
 
         /** A route with the delivery's TLS level and no credentials of its own. */
         public Route(String domain, String nextHop) {
             this(domain, nextHop, null, SmartHostAuth.NONE);
+        }
+    }
+
+    /**
+     * {@code routes[].rate}: at most {@code count} messages started per {@code per}, spaced
+     * evenly ({@code 2/s} is one every 500 ms), never in bursts.
+     */
+    public record Rate(int count, java.time.temporal.ChronoUnit per) {
+        public Rate {
+            if (count < 1) {
+                throw new IllegalArgumentException("a rate counts at least one message");
+            }
+            if (per != java.time.temporal.ChronoUnit.SECONDS && per != java.time.temporal.ChronoUnit.MINUTES
+                    && per != java.time.temporal.ChronoUnit.HOURS) {
+                throw new IllegalArgumentException("a rate is per second, minute or hour");
+            }
+        }
+
+        /** {@code N/s}, {@code N/m} or {@code N/h}; null when {@code text} is not one. */
+        public static Rate parse(String text) {
+            var m = java.util.regex.Pattern.compile("\\s*([1-9][0-9]{0,8})\\s*/\\s*([smh])\\s*").matcher(text);
+            if (!m.matches()) {
+                return null;
+            }
+            var per = switch (m.group(2)) {
+                case "s" -> java.time.temporal.ChronoUnit.SECONDS;
+                case "m" -> java.time.temporal.ChronoUnit.MINUTES;
+                default -> java.time.temporal.ChronoUnit.HOURS;
+            };
+            return new Rate(Integer.parseInt(m.group(1)), per);
+        }
+
+        /** The least time between two starts. */
+        public Duration interval() {
+            return per.getDuration().dividedBy(count);
+        }
+
+        @Override
+        public String toString() {
+            return count + "/" + switch (per) {
+                case SECONDS -> "s";
+                case MINUTES -> "m";
+                default -> "h";
+            };
         }
     }
 

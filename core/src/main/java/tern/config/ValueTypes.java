@@ -118,6 +118,14 @@ public final class ValueTypes {
         }, s -> s);
     }
 
+    /** {@code routes[].rate}: {@code N/s}, {@code N/m} or {@code N/h}. */
+    public static ValueType<TernConfig.Rate> rate() {
+        return new Simple<>("a rate such as 2/s, 100/m or 1000/h", raw -> {
+            String s = scalar(raw);
+            return s == null ? null : TernConfig.Rate.parse(s);
+        }, TernConfig.Rate::toString);
+    }
+
     /** A domain name, kept in lower case. */
     public static ValueType<String> domain() {
         return new Simple<>("a domain name such as example.com", raw -> {

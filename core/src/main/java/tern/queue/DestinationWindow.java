@@ -110,6 +110,15 @@ public final class DestinationWindow {
         this.intervalMillis = interval == null ? 0 : interval.toMillis();
     }
 
+    /**
+     * The limits of a destination that is no remote host (local delivery): its window is its
+     * limit from the start, since there is no host to spare and no feedback to wait for.
+     */
+    public void fixedLimits(int connections, Duration interval) {
+        limits(connections, interval);
+        window = limit;
+    }
+
     /** Whether the next delivery may start at {@code now}. */
     public Verdict decide(long now) {
         if (downUntil != NEVER) {

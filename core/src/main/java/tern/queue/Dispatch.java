@@ -43,7 +43,8 @@ public final class Dispatch {
      *
      * @param connections most deliveries under way at once
      * @param interval    least time between two starts, or null for no rate
-     * @param counted     whether its deliveries count in the total window (remote connections do)
+     * @param counted     whether its deliveries count in the total window and its window adapts
+     *                    (remote hosts); local delivery does neither
      */
     public record Limits(int connections, Duration interval, boolean counted) {
     }
@@ -109,6 +110,11 @@ public final class Dispatch {
         if (totalInFlight < total) {
             releaseWaitingForTotal();
         }
+        for (Lane lane : lanes.values()) {
+            if (!lane.backlog.isEmpty()) {
+                makeRunnable(lane); // a lane full under the old limit may have room under the new one
+            }
+        }
     }
 
     /** Queues a job behind the others for its destination. */
@@ -146,7 +152,11 @@ public final class Dispatch {
                 }
                 continue;
             }
-            lane.window.limits(l.connections(), l.interval());
+            if (l.counted()) {
+                lane.window.limits(l.connections(), l.interval());
+            } else {
+                lane.window.fixedLimits(l.connections(), l.interval());
+            }
             switch (lane.window.decide(now)) {
                 case START -> {
                     Job job = lane.backlog.poll();

@@ -19,6 +19,8 @@ import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
 import tern.journal.JournalEvent.RetryRequested;
 import tern.outcome.Outcome;
+import tern.queue.QueuedEntry.Message;
+import tern.queue.QueuedEntry.Rcpt;
 
 /**
  * The queue as the fold of the journal: every message that still has a pending recipient,
@@ -82,52 +84,11 @@ public final class QueueState {
     public record Counts(int messages, int pending, int delivered, int failed) {
     }
 
-    private static final byte PENDING = 0;
-    private static final byte DELIVERED = 1;
-    private static final byte FAILED = 2;
-    private static final long NEVER = Long.MIN_VALUE;
+    private static final byte PENDING = QueuedEntry.PENDING;
+    private static final byte DELIVERED = QueuedEntry.DELIVERED;
+    private static final byte FAILED = QueuedEntry.FAILED;
+    private static final long NEVER = QueuedEntry.NEVER;
     private static final int MAX_SHARED_OUTCOMES = 10_000;
-
-    /** A queued message. Kept small: a million of them must fit in a modest heap. */
-    private static final class Message {
-        final Envelope envelope;
-        final long size;
-        final Rcpt[] recipients;
-        int pending;
-
-        Message(Envelope envelope, long size, Rcpt[] recipients) {
-            this.envelope = envelope;
-            this.size = size;
-            this.recipients = recipients;
-            this.pending = recipients.length;
-        }
-
-        Rcpt find(String name) {
-            for (Rcpt r : recipients) {
-                if (r.name.equals(name)) {
-                    return r;
-                }
-            }
-            return null;
-        }
-    }
-
-    /** One recipient's state; times in epoch milliseconds, {@link #NEVER} when unset. */
-    private static final class Rcpt {
-        final String name;
-        byte state = PENDING;
-        int attempts;
-        long nextDue;
-        long lastAttempt = NEVER;
-        long delayNotifiedAt = NEVER;
-        boolean noticeScheduled;
-        Outcome outcome;
-
-        Rcpt(String name, long nextDue) {
-            this.name = name;
-            this.nextDue = nextDue;
-        }
-    }
 
     private final HashMap<QueueId, Message> messages;
     /** Outcomes repeat across recipients (one host's 451, one tarpit's timeout): keep one copy each. */
@@ -170,12 +131,12 @@ public final class QueueState {
         List<Recipient> list = envelope.recipients();
         Rcpt[] recipients = new Rcpt[list.size()];
         for (int i = 0; i < recipients.length; i++) {
-            recipients[i] = new Rcpt(list.get(i).address().toString(), arrival);
+            recipients[i] = new QueuedEntry.Rcpt(list.get(i).address().toString(), arrival);
         }
         if (recipients.length == 0) {
             return; // nothing to deliver, nothing pending
         }
-        messages.put(envelope.id(), new Message(envelope, size, recipients));
+        messages.put(envelope.id(), new QueuedEntry.Message(envelope, size, recipients));
         pendingRecipients += recipients.length;
         for (Rcpt r : recipients) {
             scheduler.schedule(envelope.id(), r.name, envelope.arrival());

@@ -1,12 +1,10 @@
 package tern.queue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -51,12 +49,6 @@ public final class Scheduler {
     /** One message's recipients that are due now, to be tried together where they share a next hop. */
     public record DueWork(QueueId id, List<String> recipients) {
     }
-
-    /**
-     * How fast {@link #spreadOverdue} lets a backlog go: one recipient every 10 ms (100 a
-     * second) until the caller's window is full; a bigger backlog shares the whole window.
-     */
-    public static final Duration SPREAD_PACE = Duration.ofMillis(10);
 
     private static final int INITIAL_CAPACITY = 64;
     private static final int FREE_END = -1;
@@ -225,41 +217,6 @@ public final class Scheduler {
             group.recipients().add(recipient);
         }
         return groups;
-    }
-
-    /**
-     * Spreads the recipients that fell due while the server was down over a window, so a
-     * restart does not open connections for the whole backlog at once.
-     *
-     * <p>The {@code n} overdue recipients keep their order (longest overdue first); the
-     * {@code i}-th becomes due at {@code now + i × w / n}, where {@code w} is
-     * {@code n × }{@link #SPREAD_PACE} but at most {@code window}. So a small backlog goes
-     * out within seconds and a huge one is paced over the whole window rather than at the
-     * pace (which would take hours).
-     *
-     * @return how many recipients were overdue
-     */
-    public int spreadOverdue(Instant now, Duration window) {
-        Objects.requireNonNull(window, "window");
-        long nowMillis = now.toEpochMilli();
-        int n = 0;
-        int[] overdue = new int[16];
-        while (fillNear() && near.minDue() <= nowMillis) {
-            if (n == overdue.length) {
-                overdue = Arrays.copyOf(overdue, grow(n));
-            }
-            overdue[n++] = near.removeMin(); // the slot and its table entry stay: only its due time changes
-            size--;
-        }
-        if (n == 0) {
-            return 0;
-        }
-        long windowMillis = Math.min(window.toMillis(), (long) n * SPREAD_PACE.toMillis());
-        for (int i = 0; i < n; i++) {
-            long offset = (long) ((double) windowMillis * i / n);
-            put(overdue[i], nowMillis + offset);
-        }
-        return n;
     }
 
     // ---- near heap, wheel and far heap

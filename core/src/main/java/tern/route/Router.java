@@ -61,8 +61,11 @@ public final class Router {
         for (int i = 0; i < routes.size(); i++) {
             TernConfig.Route r = routes.get(i);
             String key = "routes[" + i + "]";
-            if (r.domain() == null || r.nextHop() == null) {
-                throw new IllegalArgumentException(key + ": needs both domain and nextHop");
+            if (r.domain() == null) {
+                throw new IllegalArgumentException(key + ": needs a domain");
+            }
+            if (r.nextHop() == null) {
+                continue; // limits only (connections, rate): its mail goes the usual way
             }
             NextHop hop = parseHop(key + ".nextHop", r.nextHop(), port);
             String written = r.domain().strip();

@@ -118,6 +118,20 @@ class DispatchTest {
     }
 
     @Test
+    void aReloadThatRaisesTheLimitLetsAFullLaneStartMoreAtTheNextDispatch() {
+        var dispatch = new Dispatch(100, d -> new Dispatch.Limits(1, null, true));
+        for (int i = 0; i < 6; i++) {
+            dispatch.offer(job(HEALTHY));
+        }
+        dispatch.run(now, decisions);
+        assertThat(started).hasSize(1);
+
+        dispatch.limits(100, d -> new Dispatch.Limits(4, null, true));
+        dispatch.run(now, decisions);
+        assertThat(started).hasSize(4);
+    }
+
+    @Test
     void localDeliveriesDoNotCountInTheTotalWindow() {
         var dispatch = new Dispatch(1, d -> new Dispatch.Limits(10, null, !d.isLocal()));
         dispatch.offer(job(HEALTHY));
@@ -126,6 +140,16 @@ class DispatchTest {
         dispatch.run(now, decisions);
         assertThat(startedFor(HEALTHY)).isEqualTo(1);
         assertThat(startedFor(Destination.LOCAL)).isEqualTo(1);
+    }
+
+    @Test
+    void localDeliveryUsesItsWholeLimitFromTheStart() {
+        var dispatch = new Dispatch(1, d -> new Dispatch.Limits(20, null, !d.isLocal()));
+        for (int i = 0; i < 30; i++) {
+            dispatch.offer(job(Destination.LOCAL));
+        }
+        dispatch.run(now, decisions);
+        assertThat(startedFor(Destination.LOCAL)).isEqualTo(20);
     }
 
     static java.util.function.Function<Destination, Dispatch.Limits> Dispatch_limits(int connections) {

@@ -270,55 +270,6 @@ class SchedulerTest {
     }
 
     @Test
-    void afterARestartOverdueWorkIsSpreadOverAWindowInsteadOfFiringAtOnce() {
-        Instant down = T0;
-        for (int i = 0; i < 1000; i++) {
-            scheduler.schedule(new QueueId("M" + i), "r@x", down.plusSeconds(i)); // fell due while down
-        }
-        scheduler.schedule(new QueueId("LATER"), "r@x", T0.plus(Duration.ofDays(1)));
-        Instant restart = T0.plus(Duration.ofHours(2));
-
-        int spread = scheduler.spreadOverdue(restart, Duration.ofMinutes(15));
-
-        assertThat(spread).isEqualTo(1000);
-        assertThat(scheduler.nextDue()).contains(restart);
-        // At the pace of one per 10 ms, 1000 recipients take 10 s, well within the 15m cap.
-        assertThat(countPolled(scheduler.pollDue(restart, 10_000))).isEqualTo(1);
-        assertThat(countPolled(scheduler.pollDue(restart.plusSeconds(5), 10_000))).isEqualTo(500);
-        assertThat(countPolled(scheduler.pollDue(restart.plusSeconds(10), 10_000))).isEqualTo(499);
-        // The longest overdue went first, and what was not overdue did not move.
-        assertThat(scheduler.size()).isEqualTo(1);
-        assertThat(scheduler.dueTime(new QueueId("LATER"), "r@x")).contains(T0.plus(Duration.ofDays(1)));
-    }
-
-    @Test
-    void aBacklogBiggerThanTheWindowAllowsSharesTheWholeWindow() {
-        for (int i = 0; i < 100_000; i++) {
-            scheduler.schedule(new QueueId("M" + i), "r@x", T0.plusMillis(i));
-        }
-        Instant restart = T0.plus(Duration.ofHours(1));
-        scheduler.spreadOverdue(restart, Duration.ofMinutes(1)); // 100,000 × 10 ms would be 1000 s
-        assertThat(scheduler.pollDue(restart.minusMillis(1), 10)).isEmpty();
-        // Half the window releases half the backlog (give or take millisecond rounding).
-        int firstHalf = countPolled(scheduler.pollDue(restart.plusSeconds(30), 1_000_000));
-        assertThat(firstHalf).isCloseTo(50_000, within(2));
-        assertThat(scheduler.nextDue().orElseThrow()).isBefore(restart.plusSeconds(60));
-        assertThat(countPolled(scheduler.pollDue(restart.plusSeconds(60), 1_000_000))).isEqualTo(100_000 - firstHalf);
-        assertThat(scheduler.isEmpty()).isTrue();
-    }
-
-    @Test
-    void overdueOrderIsKeptWhenSpread() {
-        scheduler.schedule(B, "b@x", T0.plusSeconds(2));
-        scheduler.schedule(A, "a@x", T0.plusSeconds(1));
-        scheduler.schedule(C, "c@x", T0.plusSeconds(3));
-        Instant restart = T0.plus(Duration.ofHours(1));
-        scheduler.spreadOverdue(restart, Duration.ofMinutes(15));
-        assertThat(scheduler.pollDue(restart.plusSeconds(1), 10)).extracting(DueWork::id).containsExactly(A, B, C);
-        assertThat(scheduler.spreadOverdue(restart, Duration.ofMinutes(15))).isZero();
-    }
-
-    @Test
     void growsPastItsInitialCapacityAndReusesFreedSlots() {
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 5_000; i++) {

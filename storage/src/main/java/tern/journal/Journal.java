@@ -199,7 +199,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Like {@link #append}, and the future gives the event's index, with which {@link #read}
-     * finds it again (the queue runner reads a deferred message's bytes back that way).
+     * finds it again (the queue manager reads a deferred message's bytes back that way).
      */
     public CompletableFuture<Long> appendLocated(JournalEvent event) {
         Objects.requireNonNull(event, "event");

@@ -3,7 +3,7 @@ package tern.delivery;
 import java.util.concurrent.CompletableFuture;
 import tern.journal.JournalEvent;
 
-/** Where the queue runner records its decisions: the journal, in production. */
+/** Where the queue manager records its decisions: the journal, in production. */
 @FunctionalInterface
 public interface EventLog {
     /** Completes once {@code event} is durable. */

@@ -31,6 +31,7 @@ import tern.metrics.TernMetrics;
 import tern.outcome.RecipientOutcome;
 import tern.queue.DeliveryPolicy;
 import tern.queue.DeliveryPolicy.Transport;
+import tern.queue.DestinationLimits;
 import tern.queue.Dispatch;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
@@ -71,14 +72,12 @@ public final class QueueManager implements AutoCloseable {
      * @param totalConnections most remote deliveries under way at once
      */
     public record Settings(Router router, DeliveryPolicy policy, RemoteDelivery remote,
-                           Function<Destination, Dispatch.Limits> limits, int totalConnections,
+                           DestinationLimits limits, int totalConnections,
                            String fqdn, Mailbox ndrCopyTo, int maxHopCount) {
 
-        /** Every remote destination limited to {@code perDestination} connections, no rate. */
-        public static Function<Destination, Dispatch.Limits> perDestination(int perDestination) {
-            Dispatch.Limits remote = new Dispatch.Limits(perDestination, null, true);
-            Dispatch.Limits local = new Dispatch.Limits(perDestination, null, false);
-            return d -> d.isLocal() ? local : remote;
+        /** Every destination limited to {@code perDestination} deliveries at once, no rate. */
+        public static DestinationLimits perDestination(int perDestination) {
+            return DestinationLimits.uniform(perDestination);
         }
     }
 
@@ -299,7 +298,7 @@ public final class QueueManager implements AutoCloseable {
                 unroutable.add(recipient); // e.g. an address literal that is no IP address
                 continue;
             }
-            Destination destination = Destination.of(route);
+            Destination destination = s.limits().destination(route, recipient.address().domain());
             groups.computeIfAbsent(destination, k -> new ArrayList<>()).add(recipient);
             routes.putIfAbsent(destination, route);
         }

@@ -44,6 +44,7 @@ import tern.journal.JournalEvent.Accepted;
 import tern.maildir.Maildir;
 import tern.metrics.TernMetrics;
 import tern.queue.DeliveryPolicy;
+import tern.queue.DestinationLimits;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
@@ -231,7 +232,7 @@ public final class MailServer implements AutoCloseable {
                 Masquerade.of(config), metrics).authenticating(mxAuthentication);
         Mailbox copyTo = config.delivery().ndrCopyTo() == null ? null : mailbox(config.delivery().ndrCopyTo());
         return new QueueManager.Settings(new Router(config), new DeliveryPolicy(config.delivery(), clock), remote,
-                QueueManager.Settings.perDestination(config.delivery().connections().perDomain()),
+                new DestinationLimits(config.delivery().connections().perDomain(), config.routes()),
                 config.delivery().connections().total(), config.server().fqdn(), copyTo,
                 config.delivery().maxHopCount());
     }

@@ -110,6 +110,7 @@ class ConfigLoaderTest {
                 routes:
                   - {domain: Partner.Example, nextHop: "[127.0.0.1]:2601", tls: off}
                   - {domain: .sub.example, nextHop: "mx.sub.example", auth: {username: sub, password: s3}}
+                  - {domain: shaped.example, connections: 3, rate: 100/m}
                 dkim:
                   - {domain: Example.Test, selector: s2026, privateKey: dkim.pem}
                 dns:
@@ -139,7 +140,9 @@ class ConfigLoaderTest {
                         new Connections(50, 5, Duration.ofMinutes(2)), OutboundTls.REQUIRED,
                         new SmartHostAuth("relayuser", "123456"), OutboundTls.VERIFY, dir.resolve("ca.pem")),
                 List.of(new Route("partner.example", "[127.0.0.1]:2601", OutboundTls.OFF, SmartHostAuth.NONE),
-                        new Route(".sub.example", "mx.sub.example", null, new SmartHostAuth("sub", "s3"))),
+                        new Route(".sub.example", "mx.sub.example", null, new SmartHostAuth("sub", "s3")),
+                        new Route("shaped.example", null, null, SmartHostAuth.NONE, 3,
+                                new TernConfig.Rate(100, java.time.temporal.ChronoUnit.MINUTES))),
                 new Dns(List.of("127.0.0.1:5353", "::1", "ns.example"), Duration.ofSeconds(2)),
                 new Journal(Sync.NONE, Duration.ofHours(12)),
                 new Admin("127.0.0.1:9025"),
@@ -270,7 +273,9 @@ class ConfigLoaderTest {
             "routes[2].nextHop         | routes: [{domain: a.example, nextHop: x.example}, {domain: b.example, nextHop: y.example}, {domain: c.example, nextHop: '[z'}]",
             "routes[0].domain          | routes: [{domain: '..a.example', nextHop: x.example}]",
             "routes[0].domain          | routes: [{nextHop: x.example}]",
-            "routes[0].nextHop         | routes: [{domain: a.example}]",
+            "routes[0].connections     | routes: [{domain: a.example, connections: 0}]",
+            "routes[0].rate            | routes: [{domain: a.example, rate: 5/d}]",
+            "routes[0].rate            | routes: [{domain: a.example, rate: fast}]",
             "routes[1].domain          | routes: [{domain: a.example, nextHop: x.example}, {domain: A.example, nextHop: y.example}]",
             "delivery.smartHostAuth.password | delivery: {smartHostAuth: {username: u}}",
             "delivery.smartHostAuth.username | delivery: {smartHostAuth: {password: p}}",

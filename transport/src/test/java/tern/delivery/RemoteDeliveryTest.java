@@ -232,6 +232,27 @@ class RemoteDeliveryTest {
     }
 
     @Test
+    void anEightBitMessageForAHostWithout8bitmimeIsTernsRefusalNotTheHosts() throws Exception {
+        try (var hop = ScriptedSmtpServer.builder().bind("127.0.0.2").without("8BITMIME").start()) {
+            var plain = envelope("a@x.test", "b@far.test");
+            var e = new Envelope(plain.id(), plain.reversePath(), plain.recipients(), Body.EIGHT_BIT_MIME, false, null,
+                    null, -1, "127.0.0.1", "client.test", Instant.now());
+            var route = new Route.Relay(NextHop.parse("[127.0.0.2]:" + hop.port(), 25), Route.Reason.SMART_HOST, "far.test");
+
+            var outcomes = delivery(Masquerade.of(TernConfig.defaults("h"))).deliver(route, e, e.recipients(),
+                    "Subject: caf\u00e9\r\n\r\ncaf\u00e9\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            assertThat(outcomes).singleElement().satisfies(o -> {
+                var decision = (tern.outcome.LocalDecision) o.outcome();
+                assertThat(decision.reason()).isEqualTo(tern.outcome.LocalDecision.Reason.MESSAGE_REFUSED);
+                assertThat(decision.peer()).isEqualTo("[127.0.0.2]:" + hop.port());
+                assertThat(o.outcome().isPermanent()).isTrue();
+            });
+            assertThat(hop.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void anOpenConnectionCountsInTheOutboundGaugeUntilItCloses() throws Exception {
         try (var hop = ScriptedSmtpServer.builder().bind("127.0.0.2").start()) {
             var e = envelope("a@x.test", "b@far.test");

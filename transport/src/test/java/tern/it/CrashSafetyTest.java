@@ -80,7 +80,7 @@ class CrashSafetyTest {
 
         try (dead; TernProcess again = TernProcess.serve(config, dir.resolve("second.log"))) {
             Path maildir = data.resolve("drop/local.test/keeper/new");
-            // Replayed work is spread out after a restart (Scheduler.spreadOverdue), so this takes a while.
+            // Replayed work goes out at once after a restart, bounded by the destination windows.
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             Map<String, byte[]> delivered = new HashMap<>();
             while (!delivered.keySet().containsAll(acknowledged.keySet()) && System.nanoTime() < deadline) {

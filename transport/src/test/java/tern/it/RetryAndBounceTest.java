@@ -81,7 +81,7 @@ class RetryAndBounceTest {
                 .contains("Subject: third time lucky");
 
         // The next attempt starts one interval after the previous one ended (never before);
-        // the rest is the queue runner's reaction time, which on a busy machine can be a second.
+        // the rest is the queue manager's reaction time, which on a busy machine can be a second.
         Duration firstWait = Duration.between(attempts.get(0).finished(), attempts.get(1).started());
         Duration secondWait = Duration.between(attempts.get(1).finished(), attempts.get(2).started());
         assertThat(firstWait).isBetween(Duration.ofMillis(950), Duration.ofMillis(2500));

@@ -60,7 +60,7 @@ public final class TernInstance implements AutoCloseable {
         return Submission.send(smtp(), mail, rcpts, message);
     }
 
-    /** A recipient's state as the queue runner holds it now; empty once the message has left the queue. */
+    /** A recipient's state as the queue manager holds it now; empty once the message has left the queue. */
     public java.util.Optional<QueueState.RecipientStatus> recipient(QueueId id, String name) {
         try {
             return server.queue().ask(s -> s.recipient(id, name)).get();
