@@ -14,7 +14,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -27,7 +26,7 @@ import javax.net.ssl.X509TrustManager;
  * <p>A failure is a {@link CertificateNotVerified} whose text says which check failed, in
  * words a sender may read in a delay notice.
  */
-final class CertificateVerifier extends X509ExtendedTrustManager {
+final class CertificateVerifier extends ServerTrustManager {
     private final List<X509TrustManager> chains;
 
     private CertificateVerifier(List<X509TrustManager> chains) {
@@ -139,21 +138,6 @@ final class CertificateVerifier extends X509ExtendedTrustManager {
             }
         }
         return "no chain to a trusted CA";
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
     }
 
     @Override

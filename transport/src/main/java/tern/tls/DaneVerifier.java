@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import tern.dns.Tlsa;
 
 /**
@@ -30,7 +29,7 @@ import tern.dns.Tlsa;
  * One record that matches is enough. Extends {@link X509ExtendedTrustManager} so that the
  * JDK adds no host name check of its own: the DANE-EE rule forbids one.
  */
-final class DaneVerifier extends X509ExtendedTrustManager {
+final class DaneVerifier extends ServerTrustManager {
     private final String host;
     private final List<Tlsa> records;
 
@@ -119,25 +118,5 @@ final class DaneVerifier extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         verify(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
     }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * would check it (PKIX chain and the MX host name), a failure is logged, and the handshake
  * goes on regardless, as the delivery would have without a policy.
  */
-final class StsTestingTrustManager extends X509ExtendedTrustManager {
+final class StsTestingTrustManager extends ServerTrustManager {
     private static final Logger log = LoggerFactory.getLogger("tern.sts");
     private final X509ExtendedTrustManager verifier;
 
@@ -50,25 +50,5 @@ final class StsTestingTrustManager extends X509ExtendedTrustManager {
     private static void report(String host, CertificateException e) {
         String why = CertificateNotVerified.in(e) != null ? e.getMessage() : "certificate not verified";
         log.warn("MTA-STS testing: {} would fail enforce: {}; delivering anyway", host, why);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client never checks client certificates");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
     }
 }
