@@ -30,9 +30,10 @@ for top in bin sbin lib lib64; do
 done
 
 # The modules of Java SE plus what Chronicle Queue (jdk.compiler, jdk.unsupported), JFR and
-# DNS need; no jmods needed (JDK 24+ links from its own run-time image).
+# DNS need; no jmods needed (JDK 24+ links from its own run-time image). Java debug attributes
+# only: stripping native symbols would need objcopy (binutils), which a minimal machine lacks.
 "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.compiler,jdk.jfr,jdk.management,jdk.management.jfr,jdk.crypto.cryptoki,jdk.zipfs,jdk.naming.dns,jdk.localedata \
-  --strip-debug --no-man-pages --no-header-files --output "$root/opt/java"
+  --strip-java-debug-attributes --no-man-pages --no-header-files --output "$root/opt/java"
 
 mkdir -p "$root/etc" "$root/var/lib/tern" "$root/tmp"
 chmod 1777 "$root/tmp"
