@@ -52,7 +52,7 @@ cat >"$image/config.json" <<JSON
 {"architecture":"amd64","os":"linux",
  "config":{"Env":["PATH=/opt/java/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/opt/java","LANG=C.UTF-8"]},
  "rootfs":{"type":"layers","diff_ids":["sha256:$layer"]},
- "history":[{"created_by":"tern dist/src/main/image/base-image.sh: Debian runtime files and a jlinked Java runtime"}]}
+ "history":[{"created_by":"tern release/src/main/image/base-image.sh: Debian runtime files and a jlinked Java runtime"}]}
 JSON
 config=$(sha256sum "$image/config.json" | cut -d' ' -f1)
 mv "$image/config.json" "$image/$config.json"

@@ -1,4 +1,4 @@
-package tern.dist;
+package tern.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
