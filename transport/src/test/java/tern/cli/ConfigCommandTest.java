@@ -2,10 +2,7 @@ package tern.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,17 +16,15 @@ class ConfigCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private CapturedTerminal terminal;
 
     private int run(String... args) {
-        Terminal t = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), dir, "host.example.test");
-        return Main.run(args, t);
+        terminal = new CapturedTerminal(dir);
+        return terminal.run(args);
     }
 
     private List<String> lines() {
-        return out.toString(StandardCharsets.UTF_8).lines().toList();
+        return terminal.out().lines().toList();
     }
 
     private void writeConfig() throws IOException {
@@ -63,7 +58,7 @@ class ConfigCommandTest {
                 "delivery.retry.first = 90s", "delivery.retry.second = 30m",
                 "delivery.smartHostAuth.password = ***", "routes[0].domain = partner.example",
                 "routes[0].nextHop = [127.0.0.1]:2601", "domains.local = localhost, mx.example.test");
-        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("s3cret");
+        assertThat(terminal.out()).doesNotContain("s3cret");
     }
 
     @Test
@@ -96,13 +91,13 @@ class ConfigCommandTest {
     @Test
     void anUnknownKeyIsAUsageErrorNamingIt() {
         assertThat(run("config", "server.nope")).isEqualTo(Exit.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown key 'server.nope'");
+        assertThat(terminal.err()).contains("unknown key 'server.nope'");
     }
 
     @Test
     void theYamlTemplateNamesEveryKeyAndLoadsIntoExactlyTheDefaults() throws IOException {
         assertThat(run("config", "--yaml")).isEqualTo(Exit.OK);
-        String yaml = out.toString(StandardCharsets.UTF_8);
+        String yaml = terminal.out();
         for (Parameter<?> p : Parameters.all()) {
             assertThat(yaml).as(p.key()).containsPattern("(?m)^\\s*(# )?" + java.util.regex.Pattern.quote(p.name()) + ":");
         }

@@ -2,8 +2,6 @@ package tern.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,18 +22,16 @@ class DkimCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private CapturedTerminal terminal;
 
     private int run(String... args) {
-        Terminal t = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), dir, "host.example.test");
-        return Main.run(args, t);
+        terminal = new CapturedTerminal(dir);
+        return terminal.run(args);
     }
 
     /** The p= of the printed record, its quoted strings joined as DKIM joins them. */
     private String publishedKey() {
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = terminal.out();
         StringBuilder record = new StringBuilder();
         Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(text);
         while (m.find()) {
@@ -47,12 +43,11 @@ class DkimCommandTest {
     @Test
     void keygenWritesAPrivateKeyTheTxtRecordMatches() throws Exception {
         for (String algorithm : new String[] {"rsa", "ed25519"}) {
-            out.reset();
             assertThat(run("dkim", "keygen", "example.test", "s" + algorithm, "--algorithm", algorithm))
-                    .as(err.toString(StandardCharsets.UTF_8)).isEqualTo(Exit.OK);
+                    .as(terminal.err()).isEqualTo(Exit.OK);
             Path file = dir.resolve("dkim-s" + algorithm + ".example.test.pem");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("s" + algorithm + "._domainkey.example.test. IN TXT")
+            assertThat(terminal.out()).contains("s" + algorithm + "._domainkey.example.test. IN TXT")
                     .contains("k=" + algorithm).contains("dkim:");
             SigningKey key = SigningKey.fromPem("example.test", "s" + algorithm, Files.readString(file));
 
