@@ -75,7 +75,8 @@ public final class ConfigReader {
                 dns(root.section("dns"), defaults),
                 journal(root.section("journal"), defaults),
                 admin(root.section("admin"), defaults),
-                dkim(root, defaults));
+                dkim(root, defaults),
+                cluster(root.section("cluster"), defaults));
     }
 
     private Domains domains(ConfigSection s, Defaults d) {
@@ -117,7 +118,8 @@ public final class ConfigReader {
                 s.get(SERVER_MAX_CONNECTIONS_PER_CLIENT, d),
                 s.get(SERVER_MAX_ERRORS, d),
                 s.get(SERVER_GREETING_DELAY, d),
-                users);
+                users,
+                s.get(SERVER_PROXY_PROTOCOL, d));
     }
 
     private Tls tls(ConfigSection s, boolean given, Defaults d) {
@@ -230,6 +232,12 @@ public final class ConfigReader {
         String listen = s.contains("listen") && !s.has("listen") ? "" : s.get(ADMIN_LISTEN, d).trim();
         s.show(ADMIN_LISTEN, listen);
         return new Admin(listen.isEmpty() ? null : listen);
+    }
+
+    private TernConfig.Cluster cluster(ConfigSection s, Defaults d) {
+        String redis = s.get(CLUSTER_REDIS, d);
+        String node = s.get(CLUSTER_NODE, d);
+        return redis == null ? TernConfig.Cluster.NONE : new TernConfig.Cluster(redis, node);
     }
 
     private Path resolve(ConfigSection s, Parameter<Path> p, Path written) {

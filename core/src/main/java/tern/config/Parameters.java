@@ -108,6 +108,11 @@ public final class Parameters {
     public static final Parameter<Duration> SERVER_GREETING_DELAY = add("server.greetingDelay",
             ValueTypes.durationOrZero(), Duration.ZERO,
             "wait before the 220 greeting; a client that sends anything before it gets 554 5.5.1 and is dropped");
+    public static final Parameter<List<String>> SERVER_PROXY_PROTOCOL = add("server.proxyProtocol",
+            strings(Syntax::cidr, "a network in CIDR notation such as 10.0.0.0/8, or one IP address"), List.of(),
+            "load balancers (CIDR, or one address) whose connections start with a PROXY protocol v1 or v2 header;"
+                    + " the client address it carries counts for relay control, limits, reverse DNS and Received."
+                    + " From anywhere else a PROXY header is refused");
     public static final Parameter<Path> SERVER_AUTH_USERS = add("server.auth.users", path(), d -> null,
             "`<server.dataDir>/users`", "users for AUTH PLAIN/LOGIN (`tern user add`); re-read when the file changes");
 
@@ -232,6 +237,16 @@ public final class Parameters {
                     "host:port such as 127.0.0.1:8025, or \"\" for no admin endpoint"),
             "127.0.0.1:8025", "`/metrics` (Prometheus), `/health/live`, `/health/ready`, the actions that need"
                     + " `admin.token`, and the web console; `\"\"` = off");
+
+
+    // --- cluster -----------------------------------------------------------------------------
+    public static final Parameter<String> CLUSTER_REDIS = add("cluster.redis",
+            text(s -> s.matches("rediss?://[^\\s]+"), "a Redis URI such as redis://127.0.0.1:6379"), null,
+            "Redis shared by the nodes of a cluster: cluster-wide connection and rate limits, the node registry;"
+                    + " none = a single node");
+    public static final Parameter<String> CLUSTER_NODE = add("cluster.node",
+            text(s -> s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"), "a node name: letters, digits, '.', '_', '-'"),
+            Defaults::fqdn, "`<server.fqdn>`", "this node's name in the cluster's registry");
 
     private static final List<Parameter<?>> TABLE = Collections.unmodifiableList(new ArrayList<>(ALL));
 

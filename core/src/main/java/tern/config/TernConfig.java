@@ -18,11 +18,19 @@ public record TernConfig(
         Dns dns,
         Journal journal,
         Admin admin,
-        List<Dkim> dkim) {
+        List<Dkim> dkim,
+        Cluster cluster) {
 
     public TernConfig {
         routes = List.copyOf(routes);
         dkim = dkim == null ? List.of() : List.copyOf(dkim);
+        cluster = cluster == null ? Cluster.NONE : cluster;
+    }
+
+    /** A single node: no cluster section. */
+    public TernConfig(Server server, Domains domains, Relay relay, Delivery delivery, List<Route> routes, Dns dns,
+                      Journal journal, Admin admin, List<Dkim> dkim) {
+        this(server, domains, relay, delivery, routes, dns, journal, admin, dkim, Cluster.NONE);
     }
 
     /** Without DKIM signing keys. */
@@ -68,13 +76,14 @@ public record TernConfig(
             int maxConnectionsPerClient,
             int maxErrors,
             Duration greetingDelay,
-            Path authUsers) {
-
+            Path authUsers,
+            List<String> proxyProtocol) {
 
         public Server {
             listen = List.copyOf(listen);
             implicitTls = List.copyOf(implicitTls);
             submission = List.copyOf(submission);
+            proxyProtocol = proxyProtocol == null ? List.of() : List.copyOf(proxyProtocol);
         }
 
         /** The listener and message settings alone; every inbound policy setting at its default. */
@@ -83,7 +92,7 @@ public record TernConfig(
             this(fqdn, listen, dataDir, maxMessageSize, maxRecipients, maxConnections, idleTimeout, reverseDnsLookup,
                     tls, List.of(), List.of(), Parameters.SERVER_MAX_CONNECTIONS_PER_CLIENT.defaultFor(null),
                     Parameters.SERVER_MAX_ERRORS.defaultFor(null), Parameters.SERVER_GREETING_DELAY.defaultFor(null),
-                    null);
+                    null, List.of());
         }
 
         public static Server defaults(String hostName) {
@@ -380,6 +389,20 @@ public record TernConfig(
     public record Admin(String listen) {
         public static Admin defaults() {
             return ConfigReader.defaults("localhost").admin();
+        }
+    }
+
+    /**
+     * Several nodes sharing limits and a queue view through Redis.
+     *
+     * @param redis {@code redis://host:port}; null = a single node (the default)
+     * @param node  this node's name in the registry; {@code server.fqdn} unless set
+     */
+    public record Cluster(String redis, String node) {
+        public static final Cluster NONE = new Cluster(null, null);
+
+        public boolean enabled() {
+            return redis != null;
         }
     }
 }

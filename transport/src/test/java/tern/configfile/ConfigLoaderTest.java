@@ -86,6 +86,7 @@ class ConfigLoaderTest {
                   idleTimeout: 90s
                   reverseDnsLookup: true
                   tls: {certificate: cert.pem, privateKey: key.pem}
+                  proxyProtocol: ["10.1.2.0/24"]
                 domains:
                   local: [Example.Test, other.test]
                 relay:
@@ -121,11 +122,15 @@ class ConfigLoaderTest {
                   retain: 12h
                 admin:
                   listen: 127.0.0.1:9025
+                cluster:
+                  redis: redis://127.0.0.1:6379
+                  node: relay-1
                 """;
         ConfigLoader loader = loader();
         TernConfig c = loader.load(write("tern.yaml", yaml));
 
-        assertThat(c).isEqualTo(new TernConfig(
+        assertThat(c.server().proxyProtocol()).containsExactly("10.1.2.0/24");
+        assertThat(c).usingRecursiveComparison().ignoringFields("server.proxyProtocol").isEqualTo(new TernConfig(
                 new Server("mail.example.test",
                         List.of(new Listener("127.0.0.1", 2525), new Listener("::1", 2526), new Listener("0.0.0.0", 0)),
                         dir.resolve("spool/tern"), 10_000_000L, 50, 200, Duration.ofSeconds(90), true,
@@ -146,7 +151,8 @@ class ConfigLoaderTest {
                 new Dns(List.of("127.0.0.1:5353", "::1", "ns.example"), Duration.ofSeconds(2)),
                 new Journal(Sync.NONE, Duration.ofHours(12)),
                 new Admin("127.0.0.1:9025"),
-                List.of(new TernConfig.Dkim("example.test", "s2026", dir.resolve("dkim.pem")))));
+                List.of(new TernConfig.Dkim("example.test", "s2026", dir.resolve("dkim.pem"))),
+                new TernConfig.Cluster("redis://127.0.0.1:6379", "relay-1")));
         // the example names every key: none may be declared and then ignored by the loader
         assertThat(loader.settings().all().stream().map(st -> st.key().replaceAll("\\[\\d+]", "[]")))
                 .containsAll(ConfigLoader.keys());

@@ -33,7 +33,7 @@ final class PolicyConfig {
         List<TernConfig.Listener> any = List.of(TernConfig.Listener.parse("127.0.0.1:0"));
         TernConfig.Server server = new TernConfig.Server(ServerFixture.FQDN, any, Path.of("data"), maxMessageSize, 5,
                 maxConnections, idle, reverseDns, tlsFiles, implicitTls ? any : List.of(), submission ? any : List.of(),
-                maxConnectionsPerClient, maxErrors, greetingDelay, users);
+                maxConnectionsPerClient, maxErrors, greetingDelay, users, List.of());
         return new TernConfig(server, new TernConfig.Domains(List.of("tern.test", ServerFixture.FQDN)),
                 new TernConfig.Relay(relayFrom, relayDomains), d.delivery(), List.of(),
                 new TernConfig.Dns(List.of(), dnsTimeout), d.journal(), d.admin());
