@@ -370,8 +370,9 @@ class QueueManagerTest {
             runner.wake();
             runner.ask(s -> null).get();
             runner.ask(s -> null).get(); // a whole turn of the manager's loop, due work polled, after the clock moved
-            assertThat(remote.transactions()).hasSize(1);
+            assertThat(runner.ask(s -> runner.rounds.busy(id)).get()).as("a delivery started while held").isFalse();
             assertThat(runner.ask(s -> s.scheduler().isScheduled(id, "carol@far.test")).get()).isFalse();
+            assertThat(remote.transactions()).hasSize(1);
 
             runner.releaseHandOver(id);
             runner.wake();
