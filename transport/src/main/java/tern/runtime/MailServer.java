@@ -31,6 +31,7 @@ import tern.badmail.Badmail;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
 import tern.delivery.EventLog;
+import tern.delivery.Evacuation;
 import tern.delivery.JournalBodies;
 import tern.delivery.JournalSpool;
 import tern.delivery.LocalDelivery;
@@ -97,6 +98,8 @@ public final class MailServer implements AutoCloseable {
         this.clock = clock;
         this.started = clock.instant();
         Path dataDir = config.server().dataDir();
+        // Written while this node runs, so its disk names its queue if the node dies (see QueueLease).
+        tern.fs.DataDirIdentity.of(dataDir);
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
         this.journalWritable = new JournalWritability(journal.directory(), clock);
         // Before any listener opens: once SMTP answers, the command line can act on the server.
@@ -194,6 +197,7 @@ public final class MailServer implements AutoCloseable {
                         : ReadinessCheck.Verdict.ready()));
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
+        admin.route("/queue/evacuate", this::evacuateAction);
         admin.route("/reload", params -> {
             String error = reload();
             return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
@@ -360,6 +364,30 @@ public final class MailServer implements AutoCloseable {
             boolean found = runner.delete(id).get(30, TimeUnit.SECONDS);
             return found ? AdminResponse.ok(Map.of("deleted", id.value())) : AdminResponse.notFound("no queued message " + id);
         } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code tern queue evacuate --to HOST:PORT}: every queued message goes to that MTA, one after
+     * the other; the answer is the report, 200 when everything went, 502 when something stayed.
+     */
+    private AdminResponse evacuateAction(Map<String, String> params) {
+        InetSocketAddress peer = Evacuation.peer(params.get("to"));
+        var evacuation = new Evacuation(peer, Evacuation.settings(current), clock);
+        var lines = new StringBuilder();
+        try {
+            log.info("evacuating the queue to {}", params.get("to"));
+            var report = evacuation.run(runner.forEvacuation(), () -> !draining, result -> {
+                lines.append(result.line()).append('\n');
+                if (result.stayed()) {
+                    log.warn("evacuation: {}", result.line());
+                }
+            });
+            lines.append(report.total()).append('\n');
+            log.info("evacuation: {}", report.total());
+            return AdminResponse.text(report.complete() ? 200 : 502, lines.toString());
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
