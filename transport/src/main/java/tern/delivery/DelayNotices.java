@@ -39,13 +39,14 @@ final class DelayNotices {
 
     /** After a start: a timer for every deferred recipient whose notice falls before its next attempt. */
     void load() {
-        for (QueueState.QueuedMessage m : manager.state.list()) {
+        // One message at a time: a list of a million views would cost more than the queue itself.
+        manager.state.forEachMessage(m -> {
             for (QueueState.RecipientStatus r : m.recipients()) {
                 if (r.state() == QueueState.State.PENDING && r.attempts() > 0 && r.nextAttempt() != null) {
                     watch(m.envelope(), r.name(), transport(r), r.nextAttempt());
                 }
             }
-        }
+        });
     }
 
     /** A recipient was deferred to {@code nextAttempt}: a timer for its notice if that falls due before. */
