@@ -122,6 +122,14 @@ public final class QueueState {
         }
     }
 
+    /**
+     * Folds an Accepted whose message bytes were left in the journal (a start-up replay):
+     * the same as applying it, with {@code size} for the bytes the event does not carry.
+     */
+    public void accepted(Envelope envelope, int size) {
+        accept(envelope, size);
+    }
+
     private void accept(Envelope envelope, int size) {
         remove(envelope.id()); // an Accepted again starts afresh: see JournalEvent
         if (envelope.recipients().isEmpty()) {
@@ -290,6 +298,14 @@ public final class QueueState {
         List<QueuedMessage> out = new ArrayList<>(messages.size());
         messages.forEach(m -> out.add(views.view(m)));
         out.sort(Comparator.comparing(QueuedMessage::arrival).thenComparing(QueuedMessage::id));
+        return out;
+    }
+
+    /** Every queued message's id, oldest first: what a bulk operation needs without any view. */
+    public List<QueueId> ids() {
+        List<QueueId> out = new ArrayList<>(messages.size());
+        messages.forEach(m -> out.add(m.id));
+        out.sort(null); // queue ids sort by arrival
         return out;
     }
 

@@ -113,6 +113,16 @@ class CompactStateTest {
     }
 
     @Test
+    void idsAreEveryQueuedMessageOldestFirst() {
+        for (String id : List.of("I3", "I1", "I2")) {
+            state.apply(accepted(Messages.envelope(id, Messages.rcpt("a@b.example"))));
+        }
+        state.apply(new tern.journal.JournalEvent.Badmailed(new QueueId("I2"), T0, "test"));
+
+        assertThat(state.ids()).containsExactly(new QueueId("I1"), new QueueId("I3"));
+    }
+
+    @Test
     void aNameReadsBackIntoItsMailbox() {
         for (Mailbox m : List.of(new Mailbox("plain", "x.example"), new Mailbox("with space", "x.example"),
                 new Mailbox("q\"uo\\te", "[IPv6:2001:db8::1]"), new Mailbox("", "x.example"),

@@ -43,7 +43,7 @@ final class DelayNotices {
         manager.state.forEachMessage(m -> {
             for (QueueState.RecipientStatus r : m.recipients()) {
                 if (r.state() == QueueState.State.PENDING && r.attempts() > 0 && r.nextAttempt() != null) {
-                    watch(m.envelope(), r.name(), transport(r), r.nextAttempt());
+                    watch(m.envelope(), r, transport(r), r.nextAttempt());
                 }
             }
         });
@@ -51,13 +51,16 @@ final class DelayNotices {
 
     /** A recipient was deferred to {@code nextAttempt}: a timer for its notice if that falls due before. */
     void watch(Envelope envelope, String name, Transport transport, Instant nextAttempt) {
-        QueueState.RecipientStatus status = manager.state.recipient(envelope.id(), name).orElse(null);
+        watch(envelope, manager.state.recipient(envelope.id(), name).orElse(null), transport, nextAttempt);
+    }
+
+    private void watch(Envelope envelope, QueueState.RecipientStatus status, Transport transport, Instant nextAttempt) {
         DeliveryPolicy policy = manager.settings.policy();
         Instant at = policy.delayNoticeAt(envelope, transport);
         if (status != null && !status.delayNotified() && !envelope.reversePath().isNull()
                 && status.recipient().wantsDelayNotice() && at.isBefore(nextAttempt)) {
             Instant now = manager.clock.instant();
-            manager.state.scheduleNotice(envelope.id(), name, at.isAfter(now) ? at : now); // overdue: at once
+            manager.state.scheduleNotice(envelope.id(), status.name(), at.isAfter(now) ? at : now); // overdue: at once
         }
     }
 

@@ -2,6 +2,7 @@ package tern.runtime;
 
 import tern.delivery.JournalBodies;
 import tern.journal.Journal;
+import tern.journal.JournalEvent;
 import tern.journal.JournalEvent.Accepted;
 import tern.queue.QueueState;
 import tern.queue.Scheduler;
@@ -16,15 +17,25 @@ import tern.queue.Scheduler;
  * @param bodies   where each queued message's bytes are
  * @param replayed how many events, and the highest queue id
  */
-record QueueReplay(QueueState state, JournalBodies bodies, Journal.Replayed replayed) {
+public record QueueReplay(QueueState state, JournalBodies bodies, Journal.Replayed replayed) {
 
-    static QueueReplay of(Journal journal) {
+    public static QueueReplay of(Journal journal) {
         QueueState state = new QueueState(new Scheduler(), 1024);
         JournalBodies bodies = new JournalBodies(journal::read);
-        Journal.Replayed replayed = journal.replayLocated((index, event) -> {
-            state.apply(event);
-            if (event instanceof Accepted a && state.isPending(a.id())) {
-                bodies.located(a.id(), index);
+        // The message bytes are not read: only their size counts here, and a million of them
+        // copied out of the journal would be a gigabyte of garbage to collect while starting.
+        Journal.Replayed replayed = journal.replayWithoutMessages(new Journal.Visitor() {
+            @Override
+            public void event(long index, JournalEvent event) {
+                state.apply(event);
+            }
+
+            @Override
+            public void accepted(long index, Accepted accepted, int size) {
+                state.accepted(accepted.envelope(), size);
+                if (state.isPending(accepted.id())) {
+                    bodies.located(accepted.id(), index);
+                }
             }
         });
         bodies.retain(state::isPending);

@@ -94,6 +94,7 @@ class QueueReplayTest {
             assertThat(state.recipient(some, "b12345@other.example").orElseThrow().attempts()).isEqualTo(2);
             assertThat(state.recipient(some, "b12345@other.example").orElseThrow().lastOutcome()).isEqualTo(DOWN);
             assertThat(replay.bodies().read(some)).isEqualTo("message 12345".getBytes());
+            assertThat(state.message(some).orElseThrow().size()).isEqualTo("message 12345".length());
             var badmailed = new QueueId(String.format("Q%08d", 12_349));
             assertThat(state.isPending(badmailed)).isFalse();
             assertThatThrownBy(() -> replay.bodies().read(badmailed)).isInstanceOf(NoSuchFileException.class);
