@@ -23,7 +23,8 @@ import tern.outcome.Outcome;
 /**
  * The queue as the fold of the journal: every message that still has a pending recipient,
  * and for each recipient where it stands. {@link #apply} is the only way in, so the state
- * after a restart (replaying the retained journal) is the state before it.
+ * after a restart (replaying the retained journal) is the state before it ({@link #accepted}
+ * is the same fold for an Accepted whose bytes a replay left in the journal).
  *
  * <p>It keeps its {@link Scheduler} in step: an Accepted schedules every recipient at
  * arrival, a Deferred at its next attempt, an outcome or Badmailed cancels. The owner takes
@@ -31,7 +32,10 @@ import tern.outcome.Outcome;
  * <em>in flight</em> until its outcome event arrives, and a RetryRequested leaves it alone.
  *
  * <p>Single owner (the queue manager's thread), not thread-safe. It holds no message bytes:
- * only their size; the bytes stay in the journal. A message leaves the state once no
+ * only their size; the bytes stay in the journal. What it holds is compact, since a queue may
+ * hold a million recipients ({@link HeldMessage}: the envelope packed, words shared, about
+ * 400 bytes a recipient with its scheduler entry): the views it answers with are built
+ * afresh on each query. A message leaves the state once no
  * recipient is pending (or it is badmailed): the journal keeps its history.
  *
  * <p>Events for an unknown message, or outcomes for a recipient that is already finished,
