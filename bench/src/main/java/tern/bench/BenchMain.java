@@ -10,9 +10,10 @@ import tern.bench.sink.SinkTool;
  */
 public final class BenchMain {
     private static final String USAGE = """
-            usage: java -cp tern-bench.jar tern.bench.BenchMain load|sink [flags]   (./tern bench load|sink ...)
+            usage: java -cp tern-bench.jar tern.bench.BenchMain load|sink|deferred [flags]   (./tern bench ...)
               load   send N messages over C connections and report msgs/s, latency and errors
               sink   accept and count mail, optionally failing some of it on purpose
+              deferred  write a journal of N deferred messages (a next hop down), fast, for restart runs
             "load --help" and "sink --help" list the flags; bench/README.md explains them.
             """;
 
@@ -28,6 +29,7 @@ public final class BenchMain {
         int status = switch (args[0]) {
             case "load" -> LoadTool.run(rest);
             case "sink" -> SinkTool.run(rest);
+            case "deferred" -> DeferredQueueTool.run(rest);
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
                 yield 0;

@@ -26,10 +26,15 @@ import tern.config.TernConfig.Sync;
 import tern.journal.Journal;
 import tern.journal.JournalEvent;
 import tern.queue.QueueId;
+import tern.runtime.QueueReplay;
 
 /**
- * Start-up replay of 1,000,000 events: 250,000 messages, each an Accepted with a 1 KB body,
- * a Deferred and two Delivered, the shape of a busy day. Reported in events per second.
+ * Start-up replay. {@link #replayMillionEvents}: 1,000,000 events, 250,000 messages, each an
+ * Accepted with a 1 KB body, a Deferred and two Delivered, the shape of a busy day, decoded
+ * only; reported in events per second. {@link #restartWithMillionDeferred}: the restart of a
+ * server whose next hop has been down, 1,000,000 deferred messages (2,000,000 events) folded
+ * into the queue state with the start-up's own {@link QueueReplay}, in the launcher's 1 GB G1
+ * heap; reported in seconds per restart (target: well under 10 s).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -83,5 +88,42 @@ public class JournalReplayBenchmark {
     @OperationsPerInvocation(EVENTS)
     public long replayMillionEvents(Blackhole sink) {
         return journal.replay(sink::consume).events();
+    }
+
+    /** A journal of a million deferred messages, written once per trial (about 20 s). */
+    @State(Scope.Benchmark)
+    public static class DeferredQueue {
+        static final int MESSAGES = 1_000_000;
+        Path dir;
+        Journal journal;
+
+        @Setup(Level.Trial)
+        public void write() throws IOException {
+            dir = Files.createTempDirectory("tern-deferred-replay");
+            DeferredQueueTool.write(dir.resolve("journal"), MESSAGES, 1024, 4, InstantSource.system());
+            journal = Journal.open(dir.resolve("journal"), Sync.NONE, InstantSource.system());
+        }
+
+        @TearDown(Level.Trial)
+        public void delete() throws IOException {
+            journal.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
+    @Fork(value = 1, jvmArgsAppend = {"-Xms64m", "-Xmx1g", "-XX:+UseG1GC"})
+    public QueueReplay restartWithMillionDeferred(DeferredQueue queue) {
+        QueueReplay replay = QueueReplay.of(queue.journal);
+        if (replay.state().pendingRecipientCount() != DeferredQueue.MESSAGES) {
+            throw new IllegalStateException("replayed " + replay.state().pendingRecipientCount() + " recipients");
+        }
+        return replay;
     }
 }

@@ -32,7 +32,7 @@ import tern.queue.Scheduler.DueWork;
  * recipient and defer it again (poll one + schedule one), and the heap each pending
  * recipient costs in {@link QueueState} plus its {@link Scheduler} entry.
  *
- * <p>Targets: at least 2 M schedule+poll operations a second; at most 1 KiB per pending
+ * <p>Targets: at least 2 M schedule+poll operations a second; at most 512 bytes per pending
  * recipient. Run: {@code java -jar bench/target/tern-bench.jar SchedulerBenchmark -f 1 -wi 3 -i 5 -w 2s -r 3s}
  * (add {@code -p retryHours=24} for a sparser queue).
  */

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import tern.address.ReversePath;
 import tern.envelope.Envelope;
 import tern.envelope.Recipient;
@@ -20,13 +20,12 @@ import tern.journal.JournalEvent.Failed;
 import tern.journal.JournalEvent.HandedOver;
 import tern.journal.JournalEvent.RetryRequested;
 import tern.outcome.Outcome;
-import tern.queue.QueuedEntry.Message;
-import tern.queue.QueuedEntry.Rcpt;
 
 /**
  * The queue as the fold of the journal: every message that still has a pending recipient,
  * and for each recipient where it stands. {@link #apply} is the only way in, so the state
- * after a restart (replaying the retained journal) is the state before it.
+ * after a restart (replaying the retained journal) is the state before it ({@link #accepted}
+ * is the same fold for an Accepted whose bytes a replay left in the journal).
  *
  * <p>It keeps its {@link Scheduler} in step: an Accepted schedules every recipient at
  * arrival, a Deferred at its next attempt, an outcome or Badmailed cancels. The owner takes
@@ -34,7 +33,10 @@ import tern.queue.QueuedEntry.Rcpt;
  * <em>in flight</em> until its outcome event arrives, and a RetryRequested leaves it alone.
  *
  * <p>Single owner (the queue manager's thread), not thread-safe. It holds no message bytes:
- * only their size; the bytes stay in the journal. A message leaves the state once no
+ * only their size; the bytes stay in the journal. What it holds is compact, since a queue may
+ * hold a million recipients ({@link HeldMessage}: the envelope packed, words shared, about
+ * 400 bytes a recipient with its scheduler entry): the views it answers with are built
+ * afresh on each query. A message leaves the state once no
  * recipient is pending (or it is badmailed): the journal keeps its history.
  *
  * <p>Events for an unknown message, or outcomes for a recipient that is already finished,
@@ -85,19 +87,18 @@ public final class QueueState {
     public record Counts(int messages, int pending, int delivered, int failed) {
     }
 
-    private static final byte PENDING = QueuedEntry.PENDING;
-    private static final byte DELIVERED = QueuedEntry.DELIVERED;
-    private static final byte FAILED = QueuedEntry.FAILED;
-    private static final long NEVER = QueuedEntry.NEVER;
-    private static final int MAX_SHARED_OUTCOMES = 10_000;
+    private static final int PENDING = HeldMessage.PENDING;
+    private static final int DELIVERED = HeldMessage.DELIVERED;
+    private static final int FAILED = HeldMessage.FAILED;
+    private static final long NEVER = HeldMessage.NEVER;
 
-    private final HashMap<QueueId, Message> messages;
-    /** Outcomes repeat across recipients (one host's 451, one tarpit's timeout): keep one copy each. */
-    private final HashMap<Outcome, Outcome> outcomes = new HashMap<>();
+    private final MessageTable messages;
+    private final SharedWords words = new SharedWords();
+    private final SharedOutcomes outcomes = new SharedOutcomes(words);
+    private final MessageViews views = new MessageViews(words, outcomes);
     private final Scheduler scheduler;
     private int pendingRecipients;
     private int notices;
-    private static final char NOTICE = '\0';
 
     public QueueState() {
         this(new Scheduler(), 16);
@@ -106,7 +107,7 @@ public final class QueueState {
     /** A state sized for {@code expectedMessages}, with the scheduler it keeps in step. */
     public QueueState(Scheduler scheduler, int expectedMessages) {
         this.scheduler = scheduler;
-        this.messages = HashMap.newHashMap(expectedMessages);
+        this.messages = new MessageTable(expectedMessages);
     }
 
     public Scheduler scheduler() {
@@ -133,35 +134,39 @@ public final class QueueState {
         }
     }
 
-    private void accept(Envelope envelope, long size) {
+    /**
+     * Folds an Accepted whose message bytes were left in the journal (a start-up replay):
+     * the same as applying it, with {@code size} for the bytes the event does not carry.
+     */
+    public void accepted(Envelope envelope, int size) {
+        accept(envelope, size);
+    }
+
+    private void accept(Envelope envelope, int size) {
         remove(envelope.id()); // an Accepted again starts afresh: see JournalEvent
-        long arrival = envelope.arrival().toEpochMilli();
-        List<Recipient> list = envelope.recipients();
-        Rcpt[] recipients = new Rcpt[list.size()];
-        for (int i = 0; i < recipients.length; i++) {
-            recipients[i] = new QueuedEntry.Rcpt(list.get(i).address().toString(), arrival);
-        }
-        if (recipients.length == 0) {
+        if (envelope.recipients().isEmpty()) {
             return; // nothing to deliver, nothing pending
         }
-        messages.put(envelope.id(), new QueuedEntry.Message(envelope, size, recipients));
-        pendingRecipients += recipients.length;
-        for (Rcpt r : recipients) {
-            scheduler.schedule(envelope.id(), r.name, envelope.arrival());
+        HeldMessage m = new HeldMessage(envelope, size, words);
+        messages.add(m);
+        pendingRecipients += m.pending;
+        Instant arrival = envelope.arrival();
+        for (int i = 0; i < m.recipients(); i++) {
+            scheduler.schedule(m.id, m.name(i), arrival);
         }
     }
 
-    private void finish(QueueId id, String name, byte state, Instant at, Outcome outcome) {
-        Message m = messages.get(id);
-        Rcpt r = m == null ? null : m.find(name);
-        if (r == null || r.state != PENDING) {
+    private void finish(QueueId id, String name, int state, Instant at, Outcome outcome) {
+        HeldMessage m = messages.get(id);
+        int i = m == null ? -1 : m.indexOf(name);
+        if (i < 0 || m.state(i) != PENDING) {
             return;
         }
-        r.state = state;
-        r.lastAttempt = at.toEpochMilli();
-        r.outcome = shared(outcome);
-        scheduler.cancel(m.envelope.id(), r.name);
-        cancelNotice(m, r);
+        m.setState(i, state);
+        m.setLastAttempt(i, at.toEpochMilli());
+        m.setOutcome(i, outcomes.keep(outcome));
+        scheduler.cancel(m.id, m.name(i));
+        cancelNotice(m, i);
         pendingRecipients--;
         if (--m.pending == 0) {
             messages.remove(id);
@@ -169,78 +174,64 @@ public final class QueueState {
     }
 
     private void defer(Deferred d) {
-        Message m = messages.get(d.id());
-        Rcpt r = m == null ? null : m.find(d.recipient());
-        if (r == null || r.state != PENDING) {
+        HeldMessage m = messages.get(d.id());
+        int i = m == null ? -1 : m.indexOf(d.recipient());
+        if (i < 0 || m.state(i) != PENDING) {
             return;
         }
-        r.attempts = d.attempts();
-        r.lastAttempt = d.at().toEpochMilli();
-        r.nextDue = d.nextAttempt().toEpochMilli();
-        r.outcome = shared(d.outcome());
-        scheduler.schedule(m.envelope.id(), r.name, d.nextAttempt());
-    }
-
-    private Outcome shared(Outcome outcome) {
-        if (outcome == null) {
-            return null;
-        }
-        Outcome shared = outcomes.get(outcome);
-        if (shared != null) {
-            return shared;
-        }
-        if (outcomes.size() < MAX_SHARED_OUTCOMES) { // bounded: a flood of one-off replies must not grow it forever
-            outcomes.put(outcome, outcome);
-        }
-        return outcome;
+        m.setAttempts(i, d.attempts());
+        m.setLastAttempt(i, d.at().toEpochMilli());
+        m.setNextDue(i, d.nextAttempt().toEpochMilli());
+        m.setOutcome(i, outcomes.keep(d.outcome()));
+        scheduler.schedule(m.id, m.name(i), d.nextAttempt());
     }
 
     private void delayNotified(DelayNotified n) {
-        Message m = messages.get(n.id());
-        Rcpt r = m == null ? null : m.find(n.recipient());
-        if (r != null) {
-            r.delayNotifiedAt = n.at().toEpochMilli();
+        HeldMessage m = messages.get(n.id());
+        int i = m == null ? -1 : m.indexOf(n.recipient());
+        if (i >= 0) {
+            m.setDelayNotifiedAt(i, n.at().toEpochMilli());
         }
     }
 
     private void retryNow(QueueId id, Instant at) {
-        Message m = messages.get(id);
+        HeldMessage m = messages.get(id);
         if (m == null) {
             return;
         }
         long now = at.toEpochMilli();
-        for (Rcpt r : m.recipients) {
+        for (int i = 0; i < m.recipients(); i++) {
             // Only scheduled recipients: one in flight already has its attempt under way.
-            if (r.state == PENDING && scheduler.reschedule(m.envelope.id(), r.name, at)) {
-                r.nextDue = Math.min(r.nextDue, now); // a retry asks for sooner, never for later
+            if (m.state(i) == PENDING && scheduler.reschedule(m.id, m.name(i), at)) {
+                m.setNextDue(i, Math.min(m.nextDue(i), now)); // a retry asks for sooner, never for later
             }
         }
     }
 
     private void remove(QueueId id) {
-        Message m = messages.remove(id);
+        HeldMessage m = messages.remove(id);
         if (m == null) {
             return;
         }
-        for (Rcpt r : m.recipients) {
-            if (r.state == PENDING) {
-                scheduler.cancel(m.envelope.id(), r.name);
-                cancelNotice(m, r);
+        for (int i = 0; i < m.recipients(); i++) {
+            if (m.state(i) == PENDING) {
+                scheduler.cancel(m.id, m.name(i));
+                cancelNotice(m, i);
             }
         }
         pendingRecipients -= m.pending;
     }
 
-    // ---- delay notices: entries in the same scheduler as the retries, under a key no address has
+    // ---- delay notices: entries in the same scheduler as the retries, flagged as notices
 
     /** The scheduler key of a recipient's delay notice: its name after a NUL, which no address contains. */
     public static String noticeKey(String recipient) {
-        return NOTICE + recipient;
+        return Scheduler.noticeKey(recipient);
     }
 
     /** The recipient a scheduler key names, when it is a delay notice's key; else null. */
     public static String noticeOf(String key) {
-        return !key.isEmpty() && key.charAt(0) == NOTICE ? key.substring(1) : null;
+        return Scheduler.noticeOf(key);
     }
 
     /**
@@ -248,32 +239,32 @@ public final class QueueState {
      * retries times notices too. Forgotten when the recipient finishes or the message leaves.
      */
     public void scheduleNotice(QueueId id, String recipient, Instant at) {
-        Message m = messages.get(id);
-        Rcpt r = m == null ? null : m.find(recipient);
-        if (r == null || r.state != PENDING || r.delayNotifiedAt != NEVER) {
+        HeldMessage m = messages.get(id);
+        int i = m == null ? -1 : m.indexOf(recipient);
+        if (i < 0 || m.state(i) != PENDING || m.delayNotifiedAt(i) != NEVER) {
             return;
         }
-        scheduler.schedule(m.envelope.id(), noticeKey(r.name), at);
-        if (!r.noticeScheduled) {
-            r.noticeScheduled = true;
+        scheduler.scheduleNotice(m.id, m.name(i), at);
+        if (!m.noticeScheduled(i)) {
+            m.setNoticeScheduled(i, true);
             notices++;
         }
     }
 
     /** A notice's entry left the scheduler (taken by {@code pollDue}). */
     public void noticeTaken(QueueId id, String recipient) {
-        Message m = messages.get(id);
-        Rcpt r = m == null ? null : m.find(recipient);
-        if (r != null && r.noticeScheduled) {
-            r.noticeScheduled = false;
+        HeldMessage m = messages.get(id);
+        int i = m == null ? -1 : m.indexOf(recipient);
+        if (i >= 0 && m.noticeScheduled(i)) {
+            m.setNoticeScheduled(i, false);
             notices--;
         }
     }
 
-    private void cancelNotice(Message m, Rcpt r) {
-        if (r.noticeScheduled) {
-            scheduler.cancel(m.envelope.id(), noticeKey(r.name));
-            r.noticeScheduled = false;
+    private void cancelNotice(HeldMessage m, int i) {
+        if (m.noticeScheduled(i)) {
+            scheduler.cancelNotice(m.id, m.name(i));
+            m.setNoticeScheduled(i, false);
             notices--;
         }
     }
@@ -286,7 +277,7 @@ public final class QueueState {
     // ---- queries
 
     public boolean isPending(QueueId id) {
-        return messages.containsKey(id);
+        return messages.get(id) != null;
     }
 
     public int messageCount() {
@@ -297,65 +288,62 @@ public final class QueueState {
         return pendingRecipients;
     }
 
+    /** The message's envelope, read back from the state's packed form: a fresh object each call. */
     public Optional<Envelope> envelope(QueueId id) {
-        Message m = messages.get(id);
-        return m == null ? Optional.empty() : Optional.of(m.envelope);
+        HeldMessage m = messages.get(id);
+        return m == null ? Optional.empty() : Optional.of(views.envelope(m));
     }
 
     public Optional<QueuedMessage> message(QueueId id) {
-        Message m = messages.get(id);
-        return m == null ? Optional.empty() : Optional.of(view(m));
+        HeldMessage m = messages.get(id);
+        return m == null ? Optional.empty() : Optional.of(views.view(m));
     }
 
     public Optional<RecipientStatus> recipient(QueueId id, String name) {
-        Message m = messages.get(id);
-        if (m == null) {
-            return Optional.empty();
-        }
-        Rcpt[] rs = m.recipients;
-        for (int i = 0; i < rs.length; i++) {
-            if (rs[i].name.equals(name)) {
-                return Optional.of(view(m, i));
-            }
-        }
-        return Optional.empty();
+        HeldMessage m = messages.get(id);
+        int i = m == null ? -1 : m.indexOf(name);
+        return i < 0 ? Optional.empty() : Optional.of(views.view(m, views.envelope(m), i));
     }
 
     /** Every queued message, oldest first (queue ids sort by arrival). */
     public List<QueuedMessage> list() {
         List<QueuedMessage> out = new ArrayList<>(messages.size());
-        for (Message m : messages.values()) {
-            out.add(view(m));
-        }
+        messages.forEach(m -> out.add(views.view(m)));
         out.sort(Comparator.comparing(QueuedMessage::arrival).thenComparing(QueuedMessage::id));
         return out;
     }
 
+    /** Every queued message's id, oldest first: what a bulk operation needs without any view. */
+    public List<QueueId> ids() {
+        List<QueueId> out = new ArrayList<>(messages.size());
+        messages.forEach(m -> out.add(m.id));
+        out.sort(null); // queue ids sort by arrival
+        return out;
+    }
+
+    /**
+     * Every queued message in no particular order, one view at a time: unlike {@link #list},
+     * a big queue is never held twice over. The action must not add or remove messages.
+     */
+    public void forEachMessage(Consumer<QueuedMessage> action) {
+        messages.forEach(m -> action.accept(views.view(m)));
+    }
+
     public Counts counts() {
-        int delivered = 0;
-        int failed = 0;
-        for (Message m : messages.values()) {
-            for (Rcpt r : m.recipients) {
-                if (r.state == DELIVERED) {
-                    delivered++;
-                } else if (r.state == FAILED) {
-                    failed++;
-                }
+        int[] finished = new int[3];
+        messages.forEach(m -> {
+            for (int i = 0; i < m.recipients(); i++) {
+                finished[m.state(i)]++;
             }
-        }
-        return new Counts(messages.size(), pendingRecipients, delivered, failed);
+        });
+        return new Counts(messages.size(), pendingRecipients, finished[DELIVERED], finished[FAILED]);
     }
 
     /** The arrival of the oldest queued message: how far behind delivery is. */
     public Optional<Instant> oldestPendingArrival() {
-        Instant oldest = null;
-        for (Message m : messages.values()) {
-            Instant arrival = m.envelope.arrival();
-            if (oldest == null || arrival.isBefore(oldest)) {
-                oldest = arrival;
-            }
-        }
-        return Optional.ofNullable(oldest);
+        long[] oldest = {Long.MAX_VALUE};
+        messages.forEach(m -> oldest[0] = Math.min(oldest[0], m.arrival));
+        return messages.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest[0]));
     }
 
     /**
@@ -370,56 +358,7 @@ public final class QueueState {
      * Replaying the copy alone gives the same state as replaying the original history.
      */
     public List<JournalEvent> carryForward(QueueId id) {
-        Message m = messages.get(id);
-        if (m == null) {
-            return List.of();
-        }
-        List<JournalEvent> events = new ArrayList<>(m.recipients.length);
-        for (Rcpt r : m.recipients) {
-            if (r.state != PENDING && r.attempts > 0) {
-                // Delivered and Failed carry no attempt count: a Deferred first brings it along.
-                events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.outcome,
-                        r.attempts, Instant.ofEpochMilli(r.nextDue)));
-            }
-            switch (r.state) {
-                case DELIVERED -> events.add(new Delivered(id, instant(r.lastAttempt), r.name, r.outcome));
-                case FAILED -> events.add(new Failed(id, instant(r.lastAttempt), r.name, r.outcome));
-                default -> {
-                    if (r.attempts > 0) {
-                        events.add(new Deferred(id, instant(r.lastAttempt), r.name, r.outcome,
-                                r.attempts, Instant.ofEpochMilli(r.nextDue)));
-                    }
-                }
-            }
-            if (r.delayNotifiedAt != NEVER) {
-                events.add(new DelayNotified(id, Instant.ofEpochMilli(r.delayNotifiedAt), r.name));
-            }
-        }
-        return events;
-    }
-
-    private static QueuedMessage view(Message m) {
-        List<RecipientStatus> recipients = new ArrayList<>(m.recipients.length);
-        for (int i = 0; i < m.recipients.length; i++) {
-            recipients.add(view(m, i));
-        }
-        return new QueuedMessage(m.envelope, m.size, List.copyOf(recipients));
-    }
-
-    private static RecipientStatus view(Message m, int index) {
-        Rcpt r = m.recipients[index];
-        State state = switch (r.state) {
-            case DELIVERED -> State.DELIVERED;
-            case FAILED -> State.FAILED;
-            default -> State.PENDING;
-        };
-        return new RecipientStatus(m.envelope.recipients().get(index), r.name, state, r.attempts,
-                state == State.PENDING ? Instant.ofEpochMilli(r.nextDue) : null, instant(r.lastAttempt),
-                r.outcome == null ? null : r.outcome.relay(), r.outcome == null ? null : r.outcome.text(),
-                r.delayNotifiedAt != NEVER, r.outcome);
-    }
-
-    private static Instant instant(long millis) {
-        return millis == NEVER ? null : Instant.ofEpochMilli(millis);
+        HeldMessage m = messages.get(id);
+        return m == null ? List.of() : views.carryForward(m);
     }
 }

@@ -19,7 +19,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -117,6 +116,14 @@ public final class Journal implements AutoCloseable {
     @FunctionalInterface
     public interface Visitor {
         void event(long index, JournalEvent event);
+
+        /**
+         * An Accepted from {@link #replayWithoutMessages}: its message is empty, {@code size}
+         * says how many bytes it has in the journal. By default, the event as it is.
+         */
+        default void accepted(long index, JournalEvent.Accepted accepted, int size) {
+            event(index, accepted);
+        }
     }
 
     /** Work that must run on the writer thread, after everything queued before it is committed. */
@@ -220,17 +227,7 @@ public final class Journal implements AutoCloseable {
      * @throws java.util.NoSuchElementException when nothing is there any more (retention deleted it)
      */
     public JournalEvent read(long index) {
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            if (!tailer.moveToIndex(index)) {
-                throw new java.util.NoSuchElementException("no journal event at index " + Long.toHexString(index));
-            }
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    throw new java.util.NoSuchElementException("no journal event at index " + Long.toHexString(index));
-                }
-                return JournalCodec.read(dc.wire().bytes());
-            }
-        }
+        return JournalReading.read(queue, index);
     }
 
     /**
@@ -243,28 +240,16 @@ public final class Journal implements AutoCloseable {
 
     /** {@link #replay(Consumer)} with each event's index, for {@link #read}. */
     public Replayed replayLocated(Visitor visitor) {
-        long events = 0;
-        QueueId highest = null;
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            tailer.toStart();
-            while (true) {
-                JournalEvent event;
-                long index;
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        break;
-                    }
-                    index = dc.index();
-                    event = JournalCodec.read(dc.wire().bytes());
-                }
-                events++;
-                if (highest == null || event.id().compareTo(highest) > 0) {
-                    highest = event.id();
-                }
-                visitor.event(index, event);
-            }
-        }
-        return new Replayed(events, highest);
+        return JournalReading.replay(queue, visitor, true);
+    }
+
+    /**
+     * {@link #replayLocated} for a start-up fold: an Accepted comes to
+     * {@link Visitor#accepted} with an empty message and the size of its bytes, which stay in
+     * the journal ({@link #read} gets them when an attempt needs them).
+     */
+    public Replayed replayWithoutMessages(Visitor visitor) {
+        return JournalReading.replay(queue, visitor, false);
     }
 
     /**

@@ -39,24 +39,28 @@ final class DelayNotices {
 
     /** After a start: a timer for every deferred recipient whose notice falls before its next attempt. */
     void load() {
-        for (QueueState.QueuedMessage m : manager.state.list()) {
+        // One message at a time: a list of a million views would cost more than the queue itself.
+        manager.state.forEachMessage(m -> {
             for (QueueState.RecipientStatus r : m.recipients()) {
                 if (r.state() == QueueState.State.PENDING && r.attempts() > 0 && r.nextAttempt() != null) {
-                    watch(m.envelope(), r.name(), transport(r), r.nextAttempt());
+                    watch(m.envelope(), r, transport(r), r.nextAttempt());
                 }
             }
-        }
+        });
     }
 
     /** A recipient was deferred to {@code nextAttempt}: a timer for its notice if that falls due before. */
     void watch(Envelope envelope, String name, Transport transport, Instant nextAttempt) {
-        QueueState.RecipientStatus status = manager.state.recipient(envelope.id(), name).orElse(null);
+        watch(envelope, manager.state.recipient(envelope.id(), name).orElse(null), transport, nextAttempt);
+    }
+
+    private void watch(Envelope envelope, QueueState.RecipientStatus status, Transport transport, Instant nextAttempt) {
         DeliveryPolicy policy = manager.settings.policy();
         Instant at = policy.delayNoticeAt(envelope, transport);
         if (status != null && !status.delayNotified() && !envelope.reversePath().isNull()
                 && status.recipient().wantsDelayNotice() && at.isBefore(nextAttempt)) {
             Instant now = manager.clock.instant();
-            manager.state.scheduleNotice(envelope.id(), name, at.isAfter(now) ? at : now); // overdue: at once
+            manager.state.scheduleNotice(envelope.id(), status.name(), at.isAfter(now) ? at : now); // overdue: at once
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import tern.journal.JournalEvent;
 import tern.queue.QueueId;
 
@@ -21,7 +22,7 @@ public final class JournalBodies implements MessageBodies {
 
     private final LongFunction<JournalEvent> journal;
     private final ConcurrentHashMap<QueueId, byte[]> held = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<QueueId, Long> indexes = new ConcurrentHashMap<>();
+    private final JournalIndexes indexes = new JournalIndexes();
 
     /** @param journal reads the event at an index (e.g. {@code Journal::read}); null = hold everything */
     public JournalBodies(LongFunction<JournalEvent> journal) {
@@ -42,9 +43,14 @@ public final class JournalBodies implements MessageBodies {
         }
     }
 
+    /** Forgets the places of messages that are no longer queued (after a replay). */
+    public void retain(Predicate<QueueId> queued) {
+        indexes.retain(queued);
+    }
+
     @Override
     public void spill(QueueId id) {
-        if (indexes.containsKey(id)) {
+        if (indexes.contains(id)) {
             held.remove(id);
         }
     }
@@ -55,8 +61,8 @@ public final class JournalBodies implements MessageBodies {
         if (message != null) {
             return message;
         }
-        Long index = indexes.get(id);
-        if (index == null) {
+        long index = indexes.get(id);
+        if (index == JournalIndexes.NONE) {
             throw new NoSuchFileException("no bytes held and no journal index for " + id);
         }
         JournalEvent event;

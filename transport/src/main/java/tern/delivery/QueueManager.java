@@ -171,7 +171,7 @@ public final class QueueManager implements AutoCloseable {
 
     /** {@code tern queue retry --all}: flush. Returns how many messages were made due. */
     public CompletableFuture<Integer> retryAll() {
-        return this.<List<QueueId>>ask(s -> s.list().stream().map(QueueState.QueuedMessage::id).toList())
+        return this.<List<QueueId>>ask(QueueState::ids)
                 .thenCompose(list -> {
                     var all = list.stream().map(this::retry).toArray(CompletableFuture[]::new);
                     return CompletableFuture.allOf(all).thenApply(v -> list.size());

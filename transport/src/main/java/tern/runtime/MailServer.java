@@ -49,7 +49,6 @@ import tern.queue.DestinationLimits;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
-import tern.queue.Scheduler;
 import tern.route.Masquerade;
 import tern.route.Router;
 import tern.server.SmtpServer;
@@ -114,15 +113,10 @@ public final class MailServer implements AutoCloseable {
         this.metrics = new TernMetrics(clock);
         journal.onCommit(metrics::journalCommitted);
 
-        // Replay twice: first the fold, then where each still-pending message's bytes are.
-        QueueState state = new QueueState(new Scheduler(), 1024);
-        Journal.Replayed replayed = journal.replay(state::apply);
-        JournalBodies bodies = new JournalBodies(journal::read);
-        journal.replayLocated((index, event) -> {
-            if (event instanceof Accepted a && state.isPending(a.id())) {
-                bodies.located(a.id(), index); // the bytes stay in the journal until an attempt needs them
-            }
-        });
+        QueueReplay replay = QueueReplay.of(journal);
+        QueueState state = replay.state();
+        JournalBodies bodies = replay.bodies();
+        Journal.Replayed replayed = replay.replayed();
         // What fell due while Tern was down goes out at once: the destination windows bound the burst.
         log.info("journal replayed: {} events, {} messages and {} recipients pending",
                 replayed.events(), state.messageCount(), state.pendingRecipientCount());
