@@ -19,6 +19,7 @@ import tern.dns.MailDns;
 import tern.policy.ConnectionLimiter;
 import tern.queue.QueueIdGenerator;
 import tern.queue.Spool;
+import tern.relay.Cidr;
 import tern.relay.RelayPolicy;
 import tern.smtp.Reply;
 
@@ -47,6 +48,8 @@ final class InboundContext {
     private final Reply[] ehloReplies = new Reply[4];
     /** The wire bytes of the replies above and of every constant of {@code Replies}. */
     final ReplyBytes replies;
+    /** {@code server.proxyProtocol}: load balancers whose connections start with a PROXY header. */
+    private final List<Cidr> proxies;
 
     /** Null unless {@code server.reverseDnsLookup} is on and a resolver was given. */
     final MailDns dns;
@@ -154,7 +157,18 @@ final class InboundContext {
         configured.add(greeting);
         configured.add(heloReply);
         this.replies = new ReplyBytes(configured);
+        this.proxies = server.proxyProtocol().stream().map(Cidr::parse).toList();
         this.dkim = tern.dkim.DkimKeyFiles.signer(config.dkim());
+    }
+
+    /** The peer is a load balancer of {@code server.proxyProtocol}: its connections start with a PROXY header. */
+    boolean proxyTrusted(java.net.InetAddress peer) {
+        for (Cidr network : proxies) {
+            if (network.contains(peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The EHLO reply, offering STARTTLS and AUTH or not. */
