@@ -51,7 +51,16 @@ final class Authentication {
         abandon();
     }
 
-    void start(String arg) {
+    /** AUTH with {@code arg}; {@code offered}: this connection may carry credentials. */
+    void start(String arg, boolean offered) {
+        if (user != null) {
+            session.reply(Replies.AUTH_ALREADY);
+            return;
+        }
+        if (!offered) {
+            session.reply(Replies.ENCRYPTION_REQUIRED);
+            return;
+        }
         int space = arg.indexOf(' ');
         String mechanism = space < 0 ? arg : arg.substring(0, space);
         String initial = space < 0 ? null : arg.substring(space + 1);

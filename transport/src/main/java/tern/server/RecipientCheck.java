@@ -10,7 +10,8 @@ import tern.smtp.Reply;
 /**
  * Whether a RCPT is taken, and as which recipients: a local domain's mailbox (checked against
  * {@code domains.recipients} when set, which may rewrite an alias to its targets), or a remote
- * one the client may relay to.
+ * one the client may relay to. Relaying needs a client in {@code relay.allowFrom}, an
+ * authenticated client, or a recipient in {@code relay.domains}.
  */
 final class RecipientCheck {
 

@@ -27,15 +27,11 @@ import tern.smtp.Verb;
  * the open {@link Transaction}) and the replies; the bytes come cut up by {@link SmtpFramer},
  * and a message's text goes to {@link MessageAssembler}, which answers its end.
  *
- * <p>Policy. Relaying needs a client in {@code relay.allowFrom}, an authenticated client, or a
- * recipient in {@code relay.domains}. A local part is never rerouted: one with {@code %},
- * {@code !} or {@code @} for a local domain is refused (550 5.1.1) rather than read as a
- * percent hack or bang path, one Maildir cannot hold as a folder name is refused (550 5.1.3).
- * STARTTLS discards whatever plaintext the client pipelined behind it and forgets the session
- * (RFC 3207 4.2; CVE-2011-0411). AUTH is offered only under TLS or on loopback. The reverse-DNS
- * verdict is asked for at EHLO. A client that speaks HTTP or collects {@code server.maxErrors}
- * error replies (4xx and 5xx) is dropped; clients in {@code relay.allowFrom} are exempt from
- * that limit.
+ * <p>Who may relay is {@link RecipientCheck}'s question. STARTTLS discards whatever plaintext
+ * the client pipelined behind it and forgets the session (RFC 3207 4.2; CVE-2011-0411). AUTH
+ * ({@link Authentication}) is offered only under TLS or on loopback. The reverse-DNS verdict is
+ * asked for at EHLO. A client that speaks HTTP or collects {@code server.maxErrors} error
+ * replies (4xx and 5xx) is dropped; clients in {@code relay.allowFrom} are exempt from that limit.
  */
 final class SmtpProtocol extends ChannelInboundHandlerAdapter {
 
@@ -43,8 +39,6 @@ final class SmtpProtocol extends ChannelInboundHandlerAdapter {
     /** The pipeline name of the TLS handler, in front of every other. */
     static final String TLS_HANDLER = "tern.tls";
     private static final Logger log = LoggerFactory.getLogger(SmtpProtocol.class);
-    /** RFC 1035 2.3.4: a domain name is at most 255 octets; an EHLO argument no longer. */
-    private static final int MAX_HELO_NAME = 255;
 
     private final InboundContext server;
     private final ListenerKind kind;
@@ -229,29 +223,18 @@ final class SmtpProtocol extends ChannelInboundHandlerAdapter {
             // RFC 5321 3.5.3 and 7.3: EXPN may be disabled, and says so with 502; ETRN (RFC 1985)
             // has no queue to flush per client here: the queue runs by itself.
             case EXPN, ETRN -> reply(Replies.NOT_IMPLEMENTED);
-            case AUTH -> auth(arg);
+            case AUTH -> auth.start(arg, authOffered());
             case STARTTLS -> startTls(arg);
         }
     }
 
     private void helo(String arg, boolean ehlo) {
-        if (arg.isEmpty()) {
-            reply(Replies.SYNTAX_ERROR.withText(ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+        Reply refusal = HeloArgument.refusal(arg, ehlo);
+        if (refusal != null) {
+            reply(refusal);
             return;
         }
-        int space = arg.indexOf(' ');
-        String name = space < 0 ? arg : arg.substring(0, space);
-        if (name.length() > MAX_HELO_NAME) {
-            reply(Replies.SYNTAX_ERROR.withText("Host name longer than 255 octets"));
-            return;
-        }
-        for (int i = 0; i < arg.length(); i++) {
-            char c = arg.charAt(i);
-            if (c < 32 || c == 127) {
-                reply(Replies.BAD_HELO_NAME);
-                return;
-            }
-        }
+        String name = HeloArgument.name(arg);
         if (server.dns != null && (reverseDns == null || !name.equalsIgnoreCase(heloName))) {
             reverseDns = server.dns.verify(client.address(), name);
         }
@@ -296,19 +279,6 @@ final class SmtpProtocol extends ChannelInboundHandlerAdapter {
         auth.forget();
         reverseDns = null;
         endTransaction();
-    }
-
-    /** RFC 4954. */
-    private void auth(String arg) {
-        if (auth.user() != null) {
-            reply(Replies.AUTH_ALREADY);
-            return;
-        }
-        if (!authOffered()) {
-            reply(Replies.ENCRYPTION_REQUIRED);
-            return;
-        }
-        auth.start(arg);
     }
 
     private void mail(String arg) {
