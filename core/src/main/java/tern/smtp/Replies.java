@@ -116,6 +116,9 @@ public final class Replies {
     public static final Reply UNKNOWN_LOCAL_RECIPIENT = new Reply(550, "5.1.1", "No such user here");
     public static final Reply PREGREET = new Reply(554, "5.5.1", "Protocol error: client spoke before the greeting");
     public static final Reply NOT_HTTP = new Reply(554, "5.7.0", "This is an SMTP server, not a web server; closing");
+    /** A PROXY protocol header from an address {@code server.proxyProtocol} does not list. */
+    public static final Reply PROXY_NOT_TRUSTED = new Reply(554, "5.7.0",
+            "PROXY header not accepted from this address; closing");
     public static final Reply NUL_IN_COMMAND = new Reply(501, "5.5.4", "Syntax error: NUL character in command line");
     public static final Reply BAD_HELO_NAME = new Reply(501, "5.5.4", "Syntax error: control character in host name");
 }

@@ -19,6 +19,7 @@ import tern.dns.MailDns;
 import tern.policy.ConnectionLimiter;
 import tern.queue.QueueIdGenerator;
 import tern.queue.Spool;
+import tern.relay.Cidr;
 import tern.relay.RelayPolicy;
 import tern.smtp.Reply;
 
@@ -45,6 +46,10 @@ final class InboundContext {
     final Reply heloReply;
     /** Indexed by {@link #ehloReply}'s two choices. */
     private final Reply[] ehloReplies = new Reply[4];
+    /** The wire bytes of the replies above and of every constant of {@code Replies}. */
+    final ReplyBytes replies;
+    /** {@code server.proxyProtocol}: load balancers whose connections start with a PROXY header. */
+    private final List<Cidr> proxies;
 
     /** Null unless {@code server.reverseDnsLookup} is on and a resolver was given. */
     final MailDns dns;
@@ -63,7 +68,8 @@ final class InboundContext {
 
     final AtomicInteger connections;
     final ConnectionLimiter perClient;
-    final Set<SmtpSession> sessions;
+    /** The connections admitted and not yet closed: what a shutdown must reach. */
+    final Set<io.netty.channel.Channel> sessions;
     final AuthThrottle authThrottle;
     /**
      * Password checks running at once. Each costs a key derivation on purpose; without a bound,
@@ -93,7 +99,7 @@ final class InboundContext {
     private final MailDns dnsResolver;
 
     private InboundContext(TernConfig config, Spool spool, QueueIdGenerator ids, InstantSource clock, MailDns dns,
-                           AtomicInteger connections, ConnectionLimiter perClient, Set<SmtpSession> sessions,
+                           AtomicInteger connections, ConnectionLimiter perClient, Set<io.netty.channel.Channel> sessions,
                            AuthThrottle authThrottle, Semaphore authSlots, AtomicBoolean stopping,
                            LiveUserFile users, MessageMemory memory, SpoolDirectory spoolDirectory,
                            LiveLocalRecipients localRecipients) {
@@ -147,7 +153,22 @@ final class InboundContext {
             ehloReplies[i] = new Reply(250, null, lines);
         }
         this.heloReply = new Reply(250, null, fqdn);
+        List<Reply> configured = new ArrayList<>(List.of(ehloReplies));
+        configured.add(greeting);
+        configured.add(heloReply);
+        this.replies = new ReplyBytes(configured);
+        this.proxies = server.proxyProtocol().stream().map(Cidr::parse).toList();
         this.dkim = tern.dkim.DkimKeyFiles.signer(config.dkim());
+    }
+
+    /** The peer is a load balancer of {@code server.proxyProtocol}: its connections start with a PROXY header. */
+    boolean proxyTrusted(java.net.InetAddress peer) {
+        for (Cidr network : proxies) {
+            if (network.contains(peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The EHLO reply, offering STARTTLS and AUTH or not. */

@@ -9,7 +9,7 @@ import tern.metrics.TernMetrics;
 /**
  * Counts one inbound connection and the replies sent on it, from the pipeline between the
  * session and the socket (inside TLS, so it sees plaintext). It sits outside
- * {@link SmtpSession} so that counting stays out of the protocol code: the session writes
+ * the session's handlers so that counting stays out of the protocol code: the session writes
  * every reply as one buffer that starts with its three-digit code, and only that first
  * digit is read here.
  */

@@ -1,6 +1,8 @@
 package tern.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import tern.queue.Spool;
  * The inbound ESMTP server: one Reactor Netty {@link TcpServer} per address of
  * {@code server.listen}, {@code server.submission} and {@code server.implicitTls}, sharing one
  * event-loop group (native epoll when it loads). Each connection gets
- * an {@link SmtpSession}; messages go to the {@link Spool}, and 250 follows only once the
+ * a pipeline of {@link Admission}, {@link SmtpFramer}, {@link SmtpProtocol} and {@link MessageAssembler}; messages go to the {@link Spool}, and 250 follows only once the
  * spool says the message is stored.
  */
 public final class SmtpServer {
@@ -112,15 +114,18 @@ public final class SmtpServer {
                             // Reactor's side only keeps the connection open until the session closes it.
                             .doOnChannelInit((observer, channel, remote) -> {
                                 InboundContext current = context;
-                                channel.pipeline()
-                                        .addFirst("tern.smtp", new SmtpSession(current, kind))
-                                        .addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+                                ChannelPipeline pipeline = channel.pipeline();
+                                pipeline.addFirst(MessageAssembler.NAME, new MessageAssembler(current));
+                                pipeline.addFirst(SmtpProtocol.NAME, new SmtpProtocol(current, kind));
+                                pipeline.addFirst(SmtpFramer.NAME, new SmtpFramer());
+                                pipeline.addFirst(Admission.NAME, new Admission(current));
                                 TernMetrics counting = metrics;
                                 if (counting != null) {
-                                    channel.pipeline().addBefore("tern.smtp", InboundCounting.NAME, new InboundCounting(counting));
+                                    pipeline.addFirst(InboundCounting.NAME, new InboundCounting(counting));
                                 }
+                                pipeline.addFirst("tern.idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
                                 if (kind.implicitTls) {
-                                    channel.pipeline().addFirst(SmtpSession.TLS_HANDLER, current.tls.newHandler(channel.alloc()));
+                                    pipeline.addFirst(SmtpProtocol.TLS_HANDLER, current.tls.newHandler(channel.alloc()));
                                 }
                             })
                             .handle((in, out) -> Mono.never())
@@ -198,8 +203,13 @@ public final class SmtpServer {
         for (DisposableServer server : servers) {
             server.dispose(); // closes the listening socket only; accepted connections stay
         }
-        for (SmtpSession session : context.sessions) {
-            session.runOnLoop(session::shutdown);
+        for (Channel channel : context.sessions) {
+            channel.eventLoop().execute(() -> {
+                SmtpProtocol session = channel.pipeline().get(SmtpProtocol.class);
+                if (session != null) {
+                    session.shutdown();
+                }
+            });
         }
         while (!context.sessions.isEmpty() && System.nanoTime() < deadline) {
             try {
@@ -209,8 +219,8 @@ public final class SmtpServer {
                 break;
             }
         }
-        for (SmtpSession session : context.sessions) {
-            session.forceClose();
+        for (Channel channel : context.sessions) {
+            channel.close();
         }
         long left = Math.max(0, deadline - System.nanoTime());
         loops.disposeLater(Duration.ZERO, Duration.ofNanos(Math.max(left, TimeUnit.MILLISECONDS.toNanos(100))))

@@ -92,8 +92,9 @@ class HonestReportsTest {
                 .containsEntry("recipient.Diagnostic-Code", "smtp; 451 4.7.1 Greylisted, come back later")
                 .containsEntry("defects", "0");
         String text = new String(ndr, StandardCharsets.UTF_8);
+        // an invented "554 5.4.7" reply; digits inside a Message-ID or a date are not a reply
         assertThat(text).contains("delivery time expired after 3s")
-                .doesNotContain("554", "5.4.7");
+                .doesNotContainPattern("(?<![0-9A-Za-z.])554[ -]").doesNotContain("5.4.7");
     }
 
     @Test
@@ -109,7 +110,8 @@ class HonestReportsTest {
                 .containsEntry("defects", "0");
         assertThat(found.get("recipient.Diagnostic-Code")).startsWith("X-Tern; delivery time expired after 3s")
                 .contains("connection refused by [127.0.0.1]:" + closedPort);
-        assertThat(new String(ndr, StandardCharsets.UTF_8)).doesNotContain("smtp;", "said:", "554", "5.4.7");
+        assertThat(new String(ndr, StandardCharsets.UTF_8)).doesNotContain("smtp;", "said:", "5.4.7")
+                .doesNotContainPattern("(?<![0-9A-Za-z.])554[ -]");
     }
 
     @Test

@@ -22,6 +22,7 @@ final class PolicyConfig {
     Duration idle = Duration.ofMinutes(1);
     long maxMessageSize = 10_000;
     Path users;
+    List<String> proxyProtocol = List.of();
 
     TernConfig build() {
         TernConfig d = TernConfig.defaults(ServerFixture.FQDN);
@@ -33,7 +34,7 @@ final class PolicyConfig {
         List<TernConfig.Listener> any = List.of(TernConfig.Listener.parse("127.0.0.1:0"));
         TernConfig.Server server = new TernConfig.Server(ServerFixture.FQDN, any, Path.of("data"), maxMessageSize, 5,
                 maxConnections, idle, reverseDns, tlsFiles, implicitTls ? any : List.of(), submission ? any : List.of(),
-                maxConnectionsPerClient, maxErrors, greetingDelay, users, List.of());
+                maxConnectionsPerClient, maxErrors, greetingDelay, users, proxyProtocol);
         return new TernConfig(server, new TernConfig.Domains(List.of("tern.test", ServerFixture.FQDN)),
                 new TernConfig.Relay(relayFrom, relayDomains), d.delivery(), List.of(),
                 new TernConfig.Dns(List.of(), dnsTimeout), d.journal(), d.admin());
