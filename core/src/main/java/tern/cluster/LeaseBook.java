@@ -153,11 +153,12 @@ public final class LeaseBook {
         }
     }
 
-    /** The store could not be asked: nothing held changes, the destination may ask again. */
-    public void failed(String destination) {
+    /** The store could not be asked: nothing held changes; the destination asks again from {@code retryAt}. */
+    public void failed(String destination, long retryAt) {
         Share s = shares.get(destination);
         if (s != null) {
             s.asking = false;
+            s.notBefore = retryAt;
         }
     }
 

@@ -126,10 +126,11 @@ class LeaseBookTest {
     }
 
     @Test
-    void aFailedRequestLetsTheDestinationAskAgain() {
+    void aFailedRequestLetsTheDestinationAskAgainAfterAWhile() {
         book.asked(PARTNER);
-        book.failed(PARTNER);
-        assertThat(book.take(PARTNER, false, 1, now)).isEqualTo(new Ask(true, 0));
+        book.failed(PARTNER, now + 1000);
+        assertThat(book.take(PARTNER, false, 1, now)).isEqualTo(new NotBefore(now + 1000));
+        assertThat(book.take(PARTNER, false, 1, now + 1000)).isEqualTo(new Ask(true, 0));
     }
 
     @Test

@@ -26,6 +26,8 @@ import tern.admin.console.Console;
 import tern.admin.console.ConsoleSessions;
 import tern.admin.console.QueueSizeHistory;
 import tern.admin.console.ServerFacts;
+import tern.cluster.ClusterMembership;
+import tern.cluster.NodeRegistry;
 import tern.configfile.SettingsFile;
 import tern.badmail.Badmail;
 import tern.client.ConnectionCache;
@@ -49,6 +51,7 @@ import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
 import tern.queue.Scheduler;
+import tern.queue.SharedLimits;
 import tern.route.Masquerade;
 import tern.route.Router;
 import tern.server.SmtpServer;
@@ -88,6 +91,7 @@ public final class MailServer implements AutoCloseable {
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
     private final QueueSizeHistory queueSizes = QueueSizeHistory.lastHour();
     private final LiveSettings consoleSettings;
+    private final ClusterMembership cluster;
 
     private MailServer(TernConfig config, InstantSource clock, DataDirLock lock) throws IOException {
         this.lock = lock;
@@ -142,9 +146,11 @@ public final class MailServer implements AutoCloseable {
                 return journalWritable.watch(journal.appendLocated(event));
             }
         };
+        // Joined before delivery starts, so the first deliveries already count against the cluster's limits.
+        this.cluster = config.cluster().enabled() ? ClusterMembership.join(config.cluster(), clock) : null;
         this.runner = new QueueManager(state, clock, events, bodies,
                 new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,
-                settings(config, clock));
+                settings(config, clock), cluster == null ? SharedLimits.LOCAL : cluster.limits());
         runner.start();
         metrics.watchQueue(runner.gauges());
 
@@ -163,6 +169,9 @@ public final class MailServer implements AutoCloseable {
         } catch (RuntimeException e) {
             // A listen address in use: undo what started, so the process can exit cleanly.
             runner.shutdown(Duration.ofSeconds(1));
+            if (cluster != null) {
+                cluster.close();
+            }
             connections.close();
             dns.close();
             journal.close();
@@ -179,6 +188,9 @@ public final class MailServer implements AutoCloseable {
         } catch (IOException e) {
             smtp.shutdown(Duration.ofSeconds(1));
             runner.shutdown(Duration.ofSeconds(1));
+            if (cluster != null) {
+                cluster.close();
+            }
             connections.close();
             dns.close();
             journal.close();
@@ -199,6 +211,12 @@ public final class MailServer implements AutoCloseable {
             return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
         });
         admin.start(config.admin().listen());
+        if (cluster != null) {
+            readiness.add(cluster.readiness());
+            String smtpAt = smtp.boundAddresses().isEmpty() ? null : hostPort(smtp.boundAddresses().getFirst());
+            String adminAt = admin.boundAddress().map(MailServer::hostPort).orElse(null);
+            cluster.announce(() -> new NodeRegistry.Facts(adminAt, smtpAt, runner.gauges()));
+        }
 
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("housekeeping").daemon(true).factory());
@@ -235,6 +253,11 @@ public final class MailServer implements AutoCloseable {
                 new DestinationLimits(config.delivery().connections().perDomain(), config.routes()),
                 config.delivery().connections().total(), config.server().fqdn(), copyTo,
                 config.delivery().maxHopCount());
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static Mailbox mailbox(String address) {
@@ -396,6 +419,9 @@ public final class MailServer implements AutoCloseable {
         smtp.shutdown(grace);
         pickup.close();
         runner.shutdown(grace);
+        if (cluster != null) {
+            cluster.close(); // after delivery: the leases it gives back are no longer in use
+        }
         admin.stop();
         housekeeping.shutdownNow();
         connections.close();
