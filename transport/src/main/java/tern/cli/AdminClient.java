@@ -58,6 +58,18 @@ final class AdminClient {
         var request = HttpRequest.newBuilder(URI.create("http://" + listen + path + (query.isEmpty() ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.noBody());
+        return exchange(request);
+    }
+
+    /** A read ({@code GET path}) with the token; empty when no server listens there. */
+    Optional<Answer> get(String path) throws IOException {
+        if (listen == null || listen.isBlank()) {
+            return Optional.empty();
+        }
+        return exchange(HttpRequest.newBuilder(URI.create("http://" + listen + path)).timeout(Duration.ofSeconds(60)).GET());
+    }
+
+    private Optional<Answer> exchange(HttpRequest.Builder request) throws IOException {
         String tokenProblem = null;
         try {
             Optional<String> token = AdminToken.read(tokenFile);

@@ -142,7 +142,24 @@ public final class RedisLink implements AutoCloseable {
         return watch(command.apply(redis).toCompletableFuture());
     }
 
-    /** Asks Redis whether it answers again (called every second while it does not). */
+    /**
+     * For a command-line tool, which may wait: true once Redis answers, false if it has not
+     * within {@code timeout}.
+     */
+    public boolean awaitUp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!up && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return up;
+    }
+
+    /** Why Redis does not answer, in a few words. */
+    public String problem() {
+        return lastProblem;
+    }
+
+        /** Asks Redis whether it answers again (called every second while it does not). */
     public void probe() {
         if (connection == null) {
             reconnect();

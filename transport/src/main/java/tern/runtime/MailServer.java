@@ -206,6 +206,9 @@ public final class MailServer implements AutoCloseable {
                         : ReadinessCheck.Verdict.ready()));
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
+        // For tern queue list --cluster: the queue of this node, as text, to a caller with the token.
+        admin.read("/queue/list", () -> AdminResponse.text(200, runner.ask(queue -> tern.cluster.QueueReport.text(
+                queue.list(), clock.instant())).get(30, TimeUnit.SECONDS)));
         admin.route("/reload", params -> {
             String error = reload();
             return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
