@@ -11,11 +11,10 @@ import tern.config.TernConfig;
 
 /**
  * {@code tern queue list --cluster}: every live node's queue, asked of its admin listener at
- * the address it published in the registry ({@code GET /queue/list}). The listing shows
- * senders and recipients, so it needs the admin token like an action: this command sends the
- * token of the node it runs on ({@code <dataDir>/admin.token}), and the nodes of a cluster
- * share one token (copy the file to every node before their first start). A node that
- * refuses the token or does not answer is named, and the others are listed all the same.
+ * the address it published in the registry ({@code GET /queue/list}). A read, so no token, as
+ * for the console's queue page: whoever reaches a node's {@code admin.listen} may read its
+ * queue (so a cluster's admin listeners belong on a private network). A node that does not
+ * answer is named, and the others are listed all the same.
  */
 final class ClusterQueueList {
 

@@ -48,8 +48,8 @@ final class QueueCommand implements Command {
 
                 list:   every queued message: id, age, size, sender, and each recipient
                         with its state, attempts and next attempt
-                        --cluster: every live node's queue, asked of its admin
-                        listener (the nodes share one admin.token)
+                        --cluster: every live node's queue, asked of the admin
+                        listener it published in the cluster's registry
                 show:   one message in full
                 retry:  attempt delivery now (--all: every queued message, a flush)
                 delete: remove a message from the queue (journaled; no NDR is sent)

@@ -60,10 +60,6 @@ class ClusterNodesTest {
     Path config(String node) throws Exception {
         Path data = dir.resolve(node);
         Files.createDirectories(data);
-        // The nodes of a cluster share one admin token: tern queue list --cluster sends this node's.
-        Path token = data.resolve("admin.token");
-        Files.writeString(token, "cluster-test-token-0123456789abcdef\n");
-        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path file = dir.resolve(node + ".yaml");
         Files.writeString(file, """
                 server:
