@@ -1,8 +1,10 @@
 package tern.journal;
 
 import java.time.Instant;
+import java.util.List;
 import tern.envelope.Envelope;
 import tern.outcome.Outcome;
+import tern.outcome.RemoteReply;
 import tern.queue.QueueId;
 
 /**
@@ -100,5 +102,25 @@ public sealed interface JournalEvent {
 
     /** An operator asked for every pending recipient to be due now. */
     record RetryRequested(QueueId id, Instant at) implements JournalEvent {
+    }
+
+    /**
+     * {@code recipients} of the message were handed to another MTA ({@code tern queue evacuate})
+     * and it answered {@code reply} with 250 for the message: they are finished here, like a
+     * delivery, but no DSN is due for them; the MTA that took them over owes those now.
+     */
+    record HandedOver(QueueId id, Instant at, List<String> recipients, RemoteReply reply) implements JournalEvent {
+        public HandedOver {
+            recipients = List.copyOf(recipients);
+            if (recipients.isEmpty()) {
+                throw new IllegalArgumentException("a hand-over names at least one recipient");
+            }
+            java.util.Objects.requireNonNull(reply, "reply");
+        }
+
+        /** The MTA that took them, {@code host[address]:port}. */
+        public String peer() {
+            return reply.relay();
+        }
     }
 }

@@ -17,6 +17,7 @@ import tern.journal.JournalEvent.DelayNotified;
 import tern.journal.JournalEvent.Deferred;
 import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
+import tern.journal.JournalEvent.HandedOver;
 import tern.journal.JournalEvent.RetryRequested;
 import tern.outcome.Outcome;
 import tern.queue.QueuedEntry.Message;
@@ -122,6 +123,13 @@ public final class QueueState {
             case DelayNotified n -> delayNotified(n);
             case Badmailed b -> remove(b.id());
             case RetryRequested r -> retryNow(r.id(), r.at());
+            case HandedOver h -> {
+                // Finished as delivered: another MTA has them. Retention carries such a recipient
+                // forward as a Delivered with the same reply, which folds to the same state.
+                for (String recipient : h.recipients()) {
+                    finish(h.id(), recipient, DELIVERED, h.at(), h.reply());
+                }
+            }
         }
     }
 

@@ -177,6 +177,33 @@ class QueueStateTest {
     }
 
     @Test
+    void aHandOverFinishesItsRecipientsOnlyAndRetentionsCopyFoldsToTheSameState() {
+        state.apply(accepted(m1));
+        state.apply(new Deferred(m1.id(), T0, BOB, "mx.remote.example", "451 4.7.1 greylisted", 1, T0.plusSeconds(900)));
+        var reply = new tern.outcome.RemoteReply(new tern.smtp.Reply(250, "2.0.0", "Ok: queued as X"), "127.0.0.1",
+                "[127.0.0.1]:2526");
+        state.apply(new JournalEvent.HandedOver(m1.id(), T0.plusSeconds(60), List.of(BOB, CAROL), reply));
+
+        assertThat(state.isPending(m1.id())).isTrue();
+        assertThat(state.recipient(m1.id(), BOB).orElseThrow().state()).isEqualTo(State.DELIVERED);
+        assertThat(state.recipient(m1.id(), BOB).orElseThrow().lastOutcome()).isEqualTo(reply);
+        assertThat(state.recipient(m1.id(), CAROL).orElseThrow().state()).isEqualTo(State.DELIVERED);
+        assertThat(state.recipient(m1.id(), DAN).orElseThrow().state()).isEqualTo(State.PENDING);
+        assertThat(state.scheduler().isScheduled(m1.id(), BOB)).isFalse();
+        assertThat(state.scheduler().isScheduled(m1.id(), DAN)).isTrue();
+        assertThat(state.counts()).isEqualTo(new QueueState.Counts(1, 1, 2, 0));
+
+        QueueState copy = new QueueState();
+        copy.apply(accepted(m1));
+        state.carryForward(m1.id()).forEach(copy::apply);
+        assertThat(copy.message(m1.id())).isEqualTo(state.message(m1.id()));
+
+        state.apply(new JournalEvent.HandedOver(m1.id(), T0.plusSeconds(61), List.of(DAN), reply));
+        assertThat(state.isPending(m1.id())).isFalse();
+        assertThat(state.scheduler().isEmpty()).isTrue();
+    }
+
+    @Test
     void outcomesForUnknownMessagesOrFinishedRecipientsAreIgnored() {
         state.apply(new Delivered(new QueueId("NOPE"), T0, BOB, "mx", "250 ok"));
         state.apply(accepted(m1));

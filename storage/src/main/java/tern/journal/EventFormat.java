@@ -11,6 +11,7 @@ import tern.journal.JournalEvent.DelayNotified;
 import tern.journal.JournalEvent.Deferred;
 import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
+import tern.journal.JournalEvent.HandedOver;
 import tern.journal.JournalEvent.RetryRequested;
 
 /**
@@ -71,6 +72,14 @@ public final class EventFormat {
                 quote(b.reason(), line);
             }
             case RetryRequested r -> { }
+            case HandedOver h -> {
+                line.append(" to=");
+                for (int i = 0; i < h.recipients().size(); i++) {
+                    line.append(i == 0 ? "<" : ",<").append(h.recipients().get(i)).append('>');
+                }
+                line.append(" peer=").append(h.peer()).append(" reply=");
+                quote(h.reply().text(), line);
+            }
         }
         return line.toString();
     }
@@ -106,6 +115,18 @@ public final class EventFormat {
             case DelayNotified n -> field("to", n.recipient(), json.append(','));
             case Badmailed b -> field("reason", b.reason(), json.append(','));
             case RetryRequested r -> { }
+            case HandedOver h -> {
+                json.append(",\"to\":[");
+                for (int i = 0; i < h.recipients().size(); i++) {
+                    if (i > 0) {
+                        json.append(',');
+                    }
+                    string(h.recipients().get(i), json);
+                }
+                json.append("],");
+                field("peer", h.peer(), json).append(',');
+                field("reply", h.reply().text(), json);
+            }
         }
         return json.append('}').toString();
     }

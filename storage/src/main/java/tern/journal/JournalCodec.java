@@ -23,6 +23,7 @@ import tern.journal.JournalEvent.DelayNotified;
 import tern.journal.JournalEvent.Deferred;
 import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
+import tern.journal.JournalEvent.HandedOver;
 import tern.journal.JournalEvent.RetryRequested;
 import tern.outcome.LocalDecision;
 import tern.outcome.Outcome;
@@ -66,6 +67,8 @@ public final class JournalCodec {
     private static final byte DELAY_NOTIFIED = 5;
     private static final byte BADMAILED = 6;
     private static final byte RETRY_REQUESTED = 7;
+    /** A type, not a format: a Tern without it refuses the record ("unknown type") rather than misread it. */
+    private static final byte HANDED_OVER = 8;
 
     private JournalCodec() {
     }
@@ -113,6 +116,15 @@ public final class JournalCodec {
             case RetryRequested r -> {
                 out.writeByte(RETRY_REQUESTED);
                 writeHead(r.id(), r.at(), out);
+            }
+            case HandedOver h -> {
+                out.writeByte(HANDED_OVER);
+                writeHead(h.id(), h.at(), out);
+                out.writeStopBit(h.recipients().size());
+                for (String recipient : h.recipients()) {
+                    out.writeUtf8(recipient);
+                }
+                writeOutcome(h.reply(), out);
             }
         }
     }
@@ -180,6 +192,19 @@ public final class JournalCodec {
             case DELAY_NOTIFIED -> new DelayNotified(readId(in), readInstant(in), readString(in));
             case BADMAILED -> new Badmailed(readId(in), readInstant(in), readString(in));
             case RETRY_REQUESTED -> new RetryRequested(readId(in), readInstant(in));
+            case HANDED_OVER -> {
+                QueueId id = readId(in);
+                Instant at = readInstant(in);
+                int n = Math.toIntExact(in.readStopBit());
+                List<String> recipients = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    recipients.add(readString(in));
+                }
+                if (!(readOutcome(format, in) instanceof RemoteReply reply)) {
+                    throw new IllegalStateException(id + ": a hand-over without the peer's reply");
+                }
+                yield new HandedOver(id, at, recipients, reply);
+            }
             default -> throw new IllegalStateException("unknown journal event type " + type);
         };
     }

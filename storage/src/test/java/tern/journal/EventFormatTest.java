@@ -33,6 +33,18 @@ class EventFormatTest {
     }
 
     @Test
+    void aHandOverNamesItsRecipientsThePeerAndItsReply() {
+        var handedOver = new JournalEvent.HandedOver(new QueueId("0PZK3M1A2B4"), AT, List.of("b@y.test", "c@y.test"),
+                new tern.outcome.RemoteReply(new tern.smtp.Reply(250, "2.0.0", "Ok: queued as 0QX1"), "127.0.0.1",
+                        "[127.0.0.1]:2526"));
+        assertThat(EventFormat.text(handedOver)).isEqualTo("2026-11-29T10:00:00.123Z 0PZK3M1A2B4 HandedOver"
+                + " to=<b@y.test>,<c@y.test> peer=127.0.0.1[127.0.0.1]:2526 reply=\"250 2.0.0 Ok: queued as 0QX1\"");
+        assertThat(EventFormat.json(handedOver)).isEqualTo("{\"time\":\"2026-11-29T10:00:00.123Z\",\"id\":\"0PZK3M1A2B4\","
+                + "\"event\":\"HandedOver\",\"to\":[\"b@y.test\",\"c@y.test\"],\"peer\":\"127.0.0.1[127.0.0.1]:2526\","
+                + "\"reply\":\"250 2.0.0 Ok: queued as 0QX1\"}");
+    }
+
+    @Test
     void everyEventTypeHasOneLineOfTextAndOfJson() {
         for (JournalEvent event : Events.everyType()) {
             assertThat(EventFormat.text(event)).doesNotContain("\n").contains(event.id().value());

@@ -80,6 +80,9 @@ final class Events {
                 new JournalEvent.Deferred(id, later, "plain@y.test", new tern.outcome.LocalDecision(
                         tern.outcome.LocalDecision.Reason.CONNECTION_FAILED,
                         new tern.smtp.Reply(451, "4.4.1", "connection refused by [192.0.2.7]:25"), "[192.0.2.7]:25",
-                        null), 4, later.plusSeconds(60)));
+                        null), 4, later.plusSeconds(60)),
+                new JournalEvent.HandedOver(id, later, List.of("plain@y.test", "用户@例子.测试"),
+                        new tern.outcome.RemoteReply(new tern.smtp.Reply(250, "2.0.0", "Ok: queued as 0QX1"),
+                                "mx2.tern.test", "[192.0.2.9]:25")));
     }
 }

@@ -49,6 +49,11 @@ final class AdminClient {
      * A 401 comes back as an answer whose body says which token file could not be used.
      */
     Optional<Answer> post(String path, Map<String, String> params) throws IOException {
+        return post(path, params, Duration.ofSeconds(60));
+    }
+
+    /** As {@link #post(String, Map)}, waiting up to {@code timeout} for the answer (null: as long as it takes). */
+    Optional<Answer> post(String path, Map<String, String> params, Duration timeout) throws IOException {
         if (listen == null || listen.isBlank()) {
             return Optional.empty();
         }
@@ -56,12 +61,14 @@ final class AdminClient {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         var request = HttpRequest.newBuilder(URI.create("http://" + listen + path + (query.isEmpty() ? "" : "?" + query)))
-                .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.noBody());
+        if (timeout != null) {
+            request.timeout(timeout);
+        }
         return exchange(request);
     }
 
-    /** A read ({@code GET path}) with the token; empty when no server listens there. */
+    /** A read ({@code GET path}); empty when no server listens there. */
     Optional<Answer> get(String path) throws IOException {
         if (listen == null || listen.isBlank()) {
             return Optional.empty();

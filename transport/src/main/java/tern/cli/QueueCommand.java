@@ -34,7 +34,7 @@ final class QueueCommand implements Command {
 
     @Override
     public String summary() {
-        return "list, show, retry or delete queued messages";
+        return "list, show, retry, delete or evacuate queued messages";
     }
 
     @Override
@@ -45,6 +45,7 @@ final class QueueCommand implements Command {
                        tern queue retry ID [--config FILE]
                        tern queue retry --all [--config FILE]
                        tern queue delete ID [--config FILE]
+                       tern queue evacuate --to HOST:PORT [--data-dir DIR] [--config FILE]
 
                 list:   every queued message: id, age, size, sender, and each recipient
                         with its state, attempts and next attempt
@@ -53,6 +54,13 @@ final class QueueCommand implements Command {
                 show:   one message in full
                 retry:  attempt delivery now (--all: every queued message, a flush)
                 delete: remove a message from the queue (journaled; no NDR is sent)
+                evacuate: hand every queued message to the MTA at HOST:PORT over SMTP with its
+                        original envelope (sender, pending recipients, DSN parameters when the
+                        peer offers DSN); each is finished here (HandedOver in the journal) only
+                        after the peer's 250, and stays queued otherwise. The running server does
+                        it; --data-dir DIR does it for a stopped node's data directory (its lock,
+                        and with cluster.redis a takeover lease in Redis). Prints one line per
+                        message and a total; exits 1 when anything stayed.
                 """;
     }
 
@@ -100,6 +108,9 @@ final class QueueCommand implements Command {
 
     @Override
     public int run(List<String> args, Terminal terminal) {
+        if (EvacuateCommand.asks(args)) {
+            return EvacuateCommand.run(args, terminal);
+        }
         Arguments a = new Arguments(args, Set.of("--all", "--cluster"), Set.of("--config"));
         boolean cluster = a.flag("--cluster");
         Request request = parse(a);

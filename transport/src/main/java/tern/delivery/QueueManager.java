@@ -97,6 +97,7 @@ public final class QueueManager implements AutoCloseable {
             Thread.ofVirtual().name("delivery-", 0).factory());
     final Rounds rounds;
     final DelayNotices notices;
+    final HandOvers handOvers;
     private final Thread owner;
     volatile Settings settings;
     private volatile boolean running = true;
@@ -128,6 +129,7 @@ public final class QueueManager implements AutoCloseable {
         this.dispatch = new Dispatch(settings.totalConnections(), settings.limits(), DestinationWindow.PAUSE, shared);
         shared.onAnswer(destination -> post(() -> dispatch.answered(destination)));
         this.notices = new DelayNotices(this);
+        this.handOvers = new HandOvers(this);
         this.owner = Thread.ofPlatform().name("queue-manager").daemon(false).unstarted(this::run);
     }
 
@@ -222,6 +224,38 @@ public final class QueueManager implements AutoCloseable {
         }, workers);
     }
 
+    /**
+     * {@code tern queue evacuate}: the message is held for a hand-over to another MTA. Nothing
+     * of it is dispatched until {@link #handedOver} or {@link #releaseHandOver}; a delivery
+     * already under way is waited for. Completes with what is still pending (empty when the
+     * message is no longer queued).
+     */
+    public CompletableFuture<java.util.Optional<Evacuation.Held>> holdForHandOver(QueueId id) {
+        var answer = new CompletableFuture<java.util.Optional<Evacuation.Held>>();
+        post(() -> handOvers.hold(id, answer));
+        return answer;
+    }
+
+    /**
+     * The peer said 250: the event is journaled (durable per {@code journal.sync}, fsynced by
+     * default) and folded in, and the hold ends. Completes once journaled.
+     */
+    public CompletableFuture<Void> handedOver(tern.journal.JournalEvent.HandedOver event) {
+        var answer = new CompletableFuture<Void>();
+        post(() -> handOvers.record(event, answer));
+        return answer;
+    }
+
+    /** The hand-over did not happen: the message is scheduled as before. */
+    public void releaseHandOver(QueueId id) {
+        post(() -> handOvers.release(id));
+    }
+
+    /** This queue for {@code tern queue evacuate}: held, handed over and released through this manager. */
+    public Evacuation.Queue forEvacuation() {
+        return HandOvers.of(this);
+    }
+
     /** Wakes the owner thread, e.g. after a test moved its clock on. */
     public void wake() {
         LockSupport.unpark(owner);
@@ -286,7 +320,7 @@ public final class QueueManager implements AutoCloseable {
     /** Due recipients of one message: delay notices fire; the rest become one job per destination. */
     private void plan(DueWork work, Instant now) {
         Envelope envelope = state.envelope(work.id()).orElse(null);
-        if (envelope == null) {
+        if (envelope == null || handOvers.park(work.id(), work.recipients())) {
             return;
         }
         Settings s = settings;
@@ -327,7 +361,7 @@ public final class QueueManager implements AutoCloseable {
         @Override
         public void start(Dispatch.Job job) {
             Envelope envelope = state.envelope(job.id()).orElse(null);
-            if (envelope == null) { // deleted while it waited in its lane
+            if (envelope == null || handOvers.park(job.id(), names(job))) { // deleted or held while it waited in its lane
                 dispatch.finished(job, List.of(), clock.millis());
                 return;
             }
@@ -345,7 +379,7 @@ public final class QueueManager implements AutoCloseable {
         @Override
         public void down(Dispatch.Job job, long until, tern.outcome.Outcome lastFailure) {
             Envelope envelope = state.envelope(job.id()).orElse(null);
-            if (envelope == null) {
+            if (envelope == null || handOvers.park(job.id(), names(job))) {
                 return;
             }
             rounds.begin(envelope);
@@ -353,6 +387,10 @@ public final class QueueManager implements AutoCloseable {
                     Down.outcome(job.destination(), Instant.ofEpochMilli(until), lastFailure)));
         }
     };
+
+    private static List<String> names(Dispatch.Job job) {
+        return job.recipients().stream().map(r -> r.address().toString()).toList();
+    }
 
     private static Transport transport(Route route) {
         return route instanceof Route.Local ? Transport.LOCAL : Transport.REMOTE;

@@ -38,6 +38,11 @@ final class Rounds {
         rounds.computeIfAbsent(envelope.id(), id -> new Round(envelope)).deliveries++;
     }
 
+    /** A delivery of this message is under way, or its outcomes are not journaled yet. */
+    boolean busy(QueueId id) {
+        return rounds.containsKey(id);
+    }
+
     /** A message's deliveries under way in this round, and what they have reported so far. */
     private static final class Round {
         int deliveries;
@@ -105,6 +110,7 @@ final class Rounds {
             return;
         }
         rounds.remove(id);
+        m.handOvers.roundEnded(id);
         boolean finished = !m.state.isPending(id);
         if (!finished) {
             m.bodies.spill(id); // waits for a retry: the journal has the bytes

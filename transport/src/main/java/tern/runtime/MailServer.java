@@ -33,6 +33,7 @@ import tern.badmail.Badmail;
 import tern.client.ConnectionCache;
 import tern.config.TernConfig;
 import tern.delivery.EventLog;
+import tern.delivery.Evacuation;
 import tern.delivery.JournalBodies;
 import tern.delivery.JournalSpool;
 import tern.delivery.LocalDelivery;
@@ -101,6 +102,8 @@ public final class MailServer implements AutoCloseable {
         this.clock = clock;
         this.started = clock.instant();
         Path dataDir = config.server().dataDir();
+        // Written while this node runs, so its disk names its queue if the node dies (see QueueLease).
+        tern.fs.DataDirIdentity.of(dataDir);
         this.journal = Journal.open(dataDir.resolve("journal"), config.journal().sync(), clock);
         this.journalWritable = new JournalWritability(journal.directory(), clock);
         // Before any listener opens: once SMTP answers, the command line can act on the server.
@@ -206,7 +209,8 @@ public final class MailServer implements AutoCloseable {
                         : ReadinessCheck.Verdict.ready()));
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
-        // For tern queue list --cluster: the queue of this node, as text, to a caller with the token.
+        admin.route("/queue/evacuate", this::evacuateAction);
+        // For tern queue list --cluster: this node's queue as text (a read: no token, as the console's page).
         admin.read("/queue/list", () -> AdminResponse.text(200, runner.ask(queue -> tern.cluster.QueueReport.text(
                 queue.list(), clock.instant())).get(30, TimeUnit.SECONDS)));
         admin.route("/reload", params -> {
@@ -386,6 +390,30 @@ public final class MailServer implements AutoCloseable {
             boolean found = runner.delete(id).get(30, TimeUnit.SECONDS);
             return found ? AdminResponse.ok(Map.of("deleted", id.value())) : AdminResponse.notFound("no queued message " + id);
         } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code tern queue evacuate --to HOST:PORT}: every queued message goes to that MTA, one after
+     * the other; the answer is the report, 200 when everything went, 502 when something stayed.
+     */
+    private AdminResponse evacuateAction(Map<String, String> params) {
+        InetSocketAddress peer = Evacuation.peer(params.get("to"));
+        var evacuation = new Evacuation(peer, Evacuation.settings(current), clock);
+        var lines = new StringBuilder();
+        try {
+            log.info("evacuating the queue to {}", params.get("to"));
+            var report = evacuation.run(runner.forEvacuation(), () -> !draining, result -> {
+                lines.append(result.line()).append('\n');
+                if (result.stayed()) {
+                    log.warn("evacuation: {}", result.line());
+                }
+            });
+            lines.append(report.total()).append('\n');
+            log.info("evacuation: {}", report.total());
+            return AdminResponse.text(report.complete() ? 200 : 502, lines.toString());
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

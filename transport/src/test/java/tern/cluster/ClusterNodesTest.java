@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tern.testing.Eventually;
-import tern.testing.RedisServer;
+import tern.testing.RedisProcess;
 import tern.testing.Submission;
 import tern.testing.TernCommand;
 import tern.testing.TernProcess;
@@ -38,13 +38,13 @@ class ClusterNodesTest {
 
     @TempDir
     Path dir;
-    RedisServer redis;
+    RedisProcess redis;
     CountingSink sink;
     final List<TernProcess> nodes = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
+        redis = RedisProcess.start(java.nio.file.Files.createTempDirectory("tern-redis"));
         sink = new CountingSink(100);
     }
 

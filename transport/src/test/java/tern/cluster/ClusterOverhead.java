@@ -18,7 +18,7 @@ import tern.queue.SharedLimits;
 import tern.route.Destination;
 import tern.route.Route;
 import tern.smtp.Reply;
-import tern.testing.RedisServer;
+import tern.testing.RedisProcess;
 
 /**
  * Not a test: the measurement behind the README's figures. A queue manager's loop (one owner
@@ -38,7 +38,7 @@ public final class ClusterOverhead {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Duration interval = rate == 0 ? null : Duration.ofNanos(1_000_000_000L / rate);
         Dispatch.Limits limits = new Dispatch.Limits(20, interval, true);
-        try (RedisServer server = RedisServer.start()) {
+        try (RedisProcess server = RedisProcess.start(java.nio.file.Files.createTempDirectory("tern-redis"))) {
             for (int round = 0; round < 3; round++) { // the first round warms the JIT up
                 double local = run(messages, deliveryMs, limits, SharedLimits.LOCAL, null);
                 try (RedisLink link = RedisLink.open(server.uri(), "bench")) {

@@ -14,7 +14,7 @@ import tern.queue.Dispatch;
 import tern.queue.SharedLimits;
 import tern.route.Destination;
 import tern.testing.Eventually;
-import tern.testing.RedisServer;
+import tern.testing.RedisProcess;
 
 /** The shared limits against a real redis-server on loopback, two "nodes" in one JVM. */
 class RedisLimitsTest {
@@ -22,7 +22,7 @@ class RedisLimitsTest {
     static final Destination PARTNER = new Destination("route partner.test");
     static final Dispatch.Limits TWO = new Dispatch.Limits(2, null, true);
 
-    RedisServer server;
+    RedisProcess server;
     RedisLink linkA;
     RedisLink linkB;
     RedisLimits nodeA;
@@ -31,7 +31,7 @@ class RedisLimitsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = RedisServer.start();
+        server = RedisProcess.start(java.nio.file.Files.createTempDirectory("tern-redis"));
         linkA = RedisLink.open(server.uri(), "a");
         linkB = RedisLink.open(server.uri(), "b");
         Eventually.await("both links up", () -> linkA.isUp() && linkB.isUp());

@@ -351,4 +351,59 @@ class QueueManagerTest {
                     .contains("Action: delayed", "Diagnostic-Code: smtp; 451 4.4.1 not now");
         }
     }
+
+    @Test
+    void aMessageHeldForAHandOverIsNotDispatchedReleasedItIsRetriedAndHandedOverItIsFinishedWithoutAReport()
+            throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .reply(ScriptedSmtpServer.Verb.RCPT, "451 4.3.0 not now").start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            var accepted = submit(sender("alice@local.test"), "carol@far.test");
+            var id = accepted.id();
+            Eventually.await("first deferral", () -> events(JournalEvent.Deferred.class).size() == 1);
+
+            var held = runner.holdForHandOver(id).get();
+            assertThat(held).isPresent();
+            assertThat(held.get().recipients()).extracting(r -> r.address().toString()).containsExactly("carol@far.test");
+
+            clock.advance(Duration.ofMinutes(15)); // the retry falls due while held
+            runner.wake();
+            runner.ask(s -> null).get();
+            runner.ask(s -> null).get(); // a whole turn of the manager's loop, due work polled, after the clock moved
+            assertThat(runner.ask(s -> runner.rounds.busy(id)).get()).as("a delivery started while held").isFalse();
+            assertThat(runner.ask(s -> s.scheduler().isScheduled(id, "carol@far.test")).get()).isFalse();
+            assertThat(remote.transactions()).hasSize(1);
+
+            runner.releaseHandOver(id);
+            runner.wake();
+            Eventually.await("the retry after the release", () -> events(JournalEvent.Deferred.class).size() == 2);
+
+            assertThat(runner.holdForHandOver(id).get()).isPresent();
+            var reply = new tern.outcome.RemoteReply(new tern.smtp.Reply(250, "2.0.0", "Ok: queued as B1"), "127.0.0.9",
+                    "[127.0.0.9]:25");
+            runner.handedOver(new JournalEvent.HandedOver(id, clock.instant(), List.of("carol@far.test"), reply)).get();
+
+            assertThat(runner.ask(s -> s.isPending(id)).get()).isFalse();
+            assertThat(events(JournalEvent.HandedOver.class)).hasSize(1);
+            assertThat(events(JournalEvent.Accepted.class)).hasSize(1); // no DSN was queued for it
+            assertThat(runner.holdForHandOver(id).get()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHoldOnAMessageInDeliveryIsAnsweredOnceThatDeliveryIsSettled() throws Exception {
+        try (var remote = ScriptedSmtpServer.builder().bind("127.0.0.2")
+                .reply(ScriptedSmtpServer.Verb.RCPT, ScriptedSmtpServer.HANG).start()) {
+            startRunner(remote.port(), TernConfig.Retry.defaults());
+            var accepted = submit(sender("alice@local.test"), "carol@far.test");
+            Eventually.await("the RCPT under way", () -> remote.commands().stream()
+                    .anyMatch(c -> c.line().startsWith("RCPT")));
+
+            var held = runner.holdForHandOver(accepted.id()).get(); // the client times out after 2 s: deferred
+
+            assertThat(events(JournalEvent.Deferred.class)).hasSize(1);
+            assertThat(held).isPresent();
+            assertThat(held.get().recipients()).hasSize(1);
+        }
+    }
 }

@@ -89,6 +89,8 @@ final class MessagePage {
                         + rcpt(n.recipient()));
                 case JournalEvent.RetryRequested r -> new Entry(r.at(), "Retry", "requested by the operator");
                 case JournalEvent.Badmailed b -> new Entry(b.at(), "Badmail", "moved to Badmail: " + Html.text(b.reason()));
+                case JournalEvent.HandedOver h -> new Entry(h.at(), "Handed over", "to " + Html.text(h.peer()) + " for "
+                        + String.join(", ", h.recipients().stream().map(MessagePage::rcpt).toList()) + reply(h.reply().text()));
             });
         }
         for (MessageHistory.Report r : story.reports()) {
