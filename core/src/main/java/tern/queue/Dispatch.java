@@ -26,6 +26,10 @@ import tern.route.Route;
  * at once, to be deferred without connecting. Each decision costs a few hash and deque
  * operations, whatever the number of destinations and jobs.
  *
+ * <p>Where several nodes share the limits, a start the local window allows is also asked of
+ * the {@link SharedLimits}; a lane whose answer is still coming waits without a timer, and
+ * {@link #answered} makes it runnable again.
+ *
  * <p>Pure and single-owner (the queue manager's thread); the caller passes the time.
  */
 public final class Dispatch {
@@ -68,6 +72,7 @@ public final class Dispatch {
         boolean runnable;
         boolean waiting;
         boolean counted;
+        int granted;
         long wakeAt = Long.MAX_VALUE;
         Outcome lastFailure;
 
@@ -84,6 +89,7 @@ public final class Dispatch {
     private final ArrayDeque<Lane> waitingForTotal = new ArrayDeque<>();
     private final PriorityQueue<Lane> paced = new PriorityQueue<>((a, b) -> Long.compare(a.wakeAt, b.wakeAt));
     private final Duration pause;
+    private final SharedLimits shared;
     private volatile Function<Destination, Limits> limits;
     private int total;
     private int totalInFlight;
@@ -98,9 +104,15 @@ public final class Dispatch {
     }
 
     public Dispatch(int total, Function<Destination, Limits> limits, Duration pause) {
+        this(total, limits, pause, SharedLimits.LOCAL);
+    }
+
+    /** @param shared what other nodes allow, asked before each counted start */
+    public Dispatch(int total, Function<Destination, Limits> limits, Duration pause, SharedLimits shared) {
         this.total = total;
         this.limits = limits;
         this.pause = pause;
+        this.shared = shared;
     }
 
     /** New limits (a reload): they apply from the next decision. */
@@ -159,6 +171,19 @@ public final class Dispatch {
             }
             switch (lane.window.decide(now)) {
                 case START -> {
+                    if (l.counted()) {
+                        switch (shared.take(lane.destination, l, now)) {
+                            case SharedLimits.Granted g -> lane.granted++;
+                            case SharedLimits.Asking a -> {
+                                continue; // answered() brings it back
+                            }
+                            case SharedLimits.NotBefore n -> {
+                                lane.wakeAt = Math.max(n.at(), now + 1);
+                                paced.add(lane);
+                                continue;
+                            }
+                        }
+                    }
                     Job job = lane.backlog.poll();
                     backlog--;
                     lane.window.started(now);
@@ -196,6 +221,10 @@ public final class Dispatch {
             lane.lastFailure = outcomes.isEmpty() ? null : outcomes.getFirst();
         }
         lane.window.finished(feedback, now);
+        if (lane.granted > 0) {
+            lane.granted--;
+            shared.release(lane.destination, now);
+        }
         if (lane.counted) {
             totalInFlight--;
             if (totalInFlight < total) {
@@ -203,6 +232,17 @@ public final class Dispatch {
             }
         }
         makeRunnable(lane);
+    }
+
+    /**
+     * The {@link SharedLimits} have news for {@code destination} (an answer to {@link
+     * SharedLimits.Asking}): its lane may try again at the next {@link #run}.
+     */
+    public void answered(Destination destination) {
+        Lane lane = lanes.get(destination);
+        if (lane != null && !lane.backlog.isEmpty()) {
+            makeRunnable(lane);
+        }
     }
 
     /** When a paced lane may start again (epoch ms), or {@link Long#MAX_VALUE}. */

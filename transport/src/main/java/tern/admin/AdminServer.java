@@ -75,6 +75,7 @@ public final class AdminServer implements AutoCloseable {
     private final Supplier<Health> health;
     private final AdminToken token;
     private final Map<String, Function<Map<String, String>, AdminResponse>> actions = new ConcurrentHashMap<>();
+    private final Map<String, Callable<AdminResponse>> reads = new ConcurrentHashMap<>();
     private volatile Function<AdminRequest, AdminResponse> pages;
 
     private ExecutorService handlers;
@@ -114,6 +115,20 @@ public final class AdminServer implements AutoCloseable {
         }
         if (actions.putIfAbsent(path, action) != null) {
             throw new IllegalArgumentException("admin route already taken: " + path);
+        }
+        return this;
+    }
+
+    /**
+     * Adds {@code GET path}, a read without side effects for programs (the console's pages are
+     * for people). Like the console's pages and {@code /metrics}, it needs no token: whoever
+     * reaches {@code admin.listen} may read; only actions need the token.
+     */
+    public AdminServer read(String path, Callable<AdminResponse> answer) {
+        Objects.requireNonNull(answer, "answer");
+        if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.startsWith(HEALTH)
+                || actions.containsKey(path) || reads.putIfAbsent(path, answer) != null) {
+            throw new IllegalArgumentException("admin read path taken or not allowed: " + path);
         }
         return this;
     }
@@ -211,6 +226,13 @@ public final class AdminServer implements AutoCloseable {
             };
             return send(response, offload(answer), Map.of());
         }
+        Callable<AdminResponse> read = reads.get(path);
+        if (read != null) {
+            if (!get) {
+                return send(response, methodNotAllowed("GET"), Map.of("Allow", "GET"));
+            }
+            return send(response, offload(read), Map.of());
+        }
         Function<Map<String, String>, AdminResponse> action = actions.get(path);
         if (action == null) {
             Function<AdminRequest, AdminResponse> console = pages;
@@ -227,14 +249,7 @@ public final class AdminServer implements AutoCloseable {
         }
         String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
         if (!token.authorizes(authorization)) {
-            log.warn("admin: refused POST {} from {}: {}", path, request.remoteAddress(),
-                    authorization == null ? "no token" : "wrong token");
-            // RFC 6750 3: no credentials get the bare challenge, wrong ones say invalid_token.
-            String challenge = authorization == null ? "Bearer realm=\"tern\""
-                    : "Bearer realm=\"tern\", error=\"invalid_token\"";
-            return send(response, Mono.just(AdminResponse.json(401, Map.of("error",
-                    "this action needs Authorization: Bearer <the token in admin.token under the data directory>"))),
-                    Map.of("WWW-Authenticate", challenge));
+            return refuse(response, "POST", path, request, authorization);
         }
         String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         if (isFormType(type)) {
@@ -245,6 +260,18 @@ public final class AdminServer implements AutoCloseable {
         Mono<AdminResponse> answer = request.receive().then()
                 .then(offload(() -> act(action, params)));
         return send(response, answer, Map.of());
+    }
+
+    private Publisher<Void> refuse(HttpServerResponse response, String method, String path, HttpServerRequest request,
+                                   String authorization) {
+        log.warn("admin: refused {} {} from {}: {}", method, path, request.remoteAddress(),
+                authorization == null ? "no token" : "wrong token");
+        // RFC 6750 3: no credentials get the bare challenge, wrong ones say invalid_token.
+        String challenge = authorization == null ? "Bearer realm=\"tern\""
+                : "Bearer realm=\"tern\", error=\"invalid_token\"";
+        return send(response, Mono.just(AdminResponse.json(401, Map.of("error",
+                "this action needs Authorization: Bearer <the token in admin.token under the data directory>"))),
+                Map.of("WWW-Authenticate", challenge));
     }
 
     /**

@@ -65,6 +65,18 @@ final class AdminClient {
         if (timeout != null) {
             request.timeout(timeout);
         }
+        return exchange(request);
+    }
+
+    /** A read ({@code GET path}); empty when no server listens there. */
+    Optional<Answer> get(String path) throws IOException {
+        if (listen == null || listen.isBlank()) {
+            return Optional.empty();
+        }
+        return exchange(HttpRequest.newBuilder(URI.create("http://" + listen + path)).timeout(Duration.ofSeconds(60)).GET());
+    }
+
+    private Optional<Answer> exchange(HttpRequest.Builder request) throws IOException {
         String tokenProblem = null;
         try {
             Optional<String> token = AdminToken.read(tokenFile);

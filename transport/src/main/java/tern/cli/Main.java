@@ -16,7 +16,8 @@ import tern.logging.LogFormat;
 public final class Main {
     static final List<Command> COMMANDS = List.of(
             new ServeCommand(), new JournalCommand(), new QueueCommand(), new RouteCommand(),
-            new ReloadCommand(), new BenchCommand(), new UserCommand(), new ConfigCommand(), new SendmailCommand(), new DkimCommand());
+            new ReloadCommand(), new BenchCommand(), new UserCommand(), new ConfigCommand(), new SendmailCommand(), new DkimCommand(),
+            new ClusterCommand());
 
     private Main() {
     }

@@ -40,7 +40,7 @@ final class QueueCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tern queue list [--config FILE]
+                usage: tern queue list [--cluster] [--config FILE]
                        tern queue show ID [--config FILE]
                        tern queue retry ID [--config FILE]
                        tern queue retry --all [--config FILE]
@@ -49,6 +49,8 @@ final class QueueCommand implements Command {
 
                 list:   every queued message: id, age, size, sender, and each recipient
                         with its state, attempts and next attempt
+                        --cluster: every live node's queue, asked of the admin
+                        listener it published in the cluster's registry
                 show:   one message in full
                 retry:  attempt delivery now (--all: every queued message, a flush)
                 delete: remove a message from the queue (journaled; no NDR is sent)
@@ -109,9 +111,16 @@ final class QueueCommand implements Command {
         if (EvacuateCommand.asks(args)) {
             return EvacuateCommand.run(args, terminal);
         }
-        Arguments a = new Arguments(args, Set.of("--all"), Set.of("--config"));
+        Arguments a = new Arguments(args, Set.of("--all", "--cluster"), Set.of("--config"));
+        boolean cluster = a.flag("--cluster");
         Request request = parse(a);
         TernConfig config = terminal.config(a.option("--config"));
+        if (cluster) {
+            if (request.action() != Action.LIST) {
+                throw new UsageException("--cluster goes with list only");
+            }
+            return ClusterQueueList.run(config, terminal);
+        }
         Path journalDir = config.server().dataDir().resolve("journal");
         try {
             return switch (request.action()) {

@@ -32,11 +32,13 @@ import tern.outcome.RecipientOutcome;
 import tern.queue.DeliveryPolicy;
 import tern.queue.DeliveryPolicy.Transport;
 import tern.queue.DestinationLimits;
+import tern.queue.DestinationWindow;
 import tern.queue.Dispatch;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
 import tern.queue.Scheduler.DueWork;
+import tern.queue.SharedLimits;
 import tern.route.Destination;
 import tern.route.Route;
 import tern.route.Router;
@@ -104,6 +106,16 @@ public final class QueueManager implements AutoCloseable {
     public QueueManager(QueueState state, InstantSource clock, EventLog journal, MessageBodies bodies,
                         LocalDelivery local, Badmail badmail, QueueIdGenerator ids, TernMetrics metrics,
                         Settings settings) {
+        this(state, clock, journal, bodies, local, badmail, ids, metrics, settings, SharedLimits.LOCAL);
+    }
+
+    /**
+     * @param shared what the other nodes of a cluster allow; its answers come back to this
+     *               manager's thread, which never waits for them
+     */
+    public QueueManager(QueueState state, InstantSource clock, EventLog journal, MessageBodies bodies,
+                        LocalDelivery local, Badmail badmail, QueueIdGenerator ids, TernMetrics metrics,
+                        Settings settings, SharedLimits shared) {
         this.state = state;
         this.clock = clock;
         this.journal = journal;
@@ -114,7 +126,8 @@ public final class QueueManager implements AutoCloseable {
         this.rounds = new Rounds(this);
         this.agent = new DeliveryAgent(bodies, local);
         this.settings = settings;
-        this.dispatch = new Dispatch(settings.totalConnections(), settings.limits());
+        this.dispatch = new Dispatch(settings.totalConnections(), settings.limits(), DestinationWindow.PAUSE, shared);
+        shared.onAnswer(destination -> post(() -> dispatch.answered(destination)));
         this.notices = new DelayNotices(this);
         this.handOvers = new HandOvers(this);
         this.owner = Thread.ofPlatform().name("queue-manager").daemon(false).unstarted(this::run);

@@ -26,6 +26,8 @@ import tern.admin.console.Console;
 import tern.admin.console.ConsoleSessions;
 import tern.admin.console.QueueSizeHistory;
 import tern.admin.console.ServerFacts;
+import tern.cluster.ClusterMembership;
+import tern.cluster.NodeRegistry;
 import tern.configfile.SettingsFile;
 import tern.badmail.Badmail;
 import tern.client.ConnectionCache;
@@ -49,8 +51,8 @@ import tern.queue.DestinationLimits;
 import tern.queue.QueueId;
 import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
+import tern.queue.SharedLimits;
 import tern.route.Masquerade;
-import tern.route.Router;
 import tern.server.SmtpServer;
 import tern.submission.Pickup;
 import tern.tls.TlsPolicy;
@@ -88,6 +90,7 @@ public final class MailServer implements AutoCloseable {
     private volatile java.util.function.Supplier<TernConfig> reloadSource;
     private final QueueSizeHistory queueSizes = QueueSizeHistory.lastHour();
     private final LiveSettings consoleSettings;
+    private final ClusterMembership cluster;
 
     private MailServer(TernConfig config, InstantSource clock, DataDirLock lock) throws IOException {
         this.lock = lock;
@@ -139,9 +142,11 @@ public final class MailServer implements AutoCloseable {
                 return journalWritable.watch(journal.appendLocated(event));
             }
         };
+        // Joined before delivery starts, so the first deliveries already count against the cluster's limits.
+        this.cluster = config.cluster().enabled() ? ClusterMembership.join(config.cluster(), clock) : null;
         this.runner = new QueueManager(state, clock, events, bodies,
                 new LocalDelivery(new Maildir(dropRoot, config.server().fqdn())), new Badmail(dataDir), ids, metrics,
-                settings(config, clock));
+                settings(config, clock), cluster == null ? SharedLimits.LOCAL : cluster.limits());
         runner.start();
         metrics.watchQueue(runner.gauges());
 
@@ -160,6 +165,9 @@ public final class MailServer implements AutoCloseable {
         } catch (RuntimeException e) {
             // A listen address in use: undo what started, so the process can exit cleanly.
             runner.shutdown(Duration.ofSeconds(1));
+            if (cluster != null) {
+                cluster.close();
+            }
             connections.close();
             dns.close();
             journal.close();
@@ -176,6 +184,9 @@ public final class MailServer implements AutoCloseable {
         } catch (IOException e) {
             smtp.shutdown(Duration.ofSeconds(1));
             runner.shutdown(Duration.ofSeconds(1));
+            if (cluster != null) {
+                cluster.close();
+            }
             connections.close();
             dns.close();
             journal.close();
@@ -192,11 +203,20 @@ public final class MailServer implements AutoCloseable {
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/queue/evacuate", this::evacuateAction);
+        // For tern queue list --cluster: this node's queue as text (a read: no token, as the console's page).
+        admin.read("/queue/list", () -> AdminResponse.text(200, runner.ask(queue -> tern.cluster.QueueReport.text(
+                queue.list(), clock.instant())).get(30, TimeUnit.SECONDS)));
         admin.route("/reload", params -> {
             String error = reload();
             return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
         });
         admin.start(config.admin().listen());
+        if (cluster != null) {
+            readiness.add(cluster.readiness());
+            String smtpAt = smtp.boundAddresses().isEmpty() ? null : hostPort(smtp.boundAddresses().getFirst());
+            String adminAt = admin.boundAddress().map(MailServer::hostPort).orElse(null);
+            cluster.announce(() -> new NodeRegistry.Facts(adminAt, smtpAt, runner.gauges()));
+        }
 
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("housekeeping").daemon(true).factory());
@@ -233,6 +253,11 @@ public final class MailServer implements AutoCloseable {
                 new DestinationLimits(config.delivery().connections().perDomain(), config.routes()),
                 config.delivery().connections().total(), config.server().fqdn(), copyTo,
                 config.delivery().maxHopCount());
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static Mailbox mailbox(String address) {
@@ -418,6 +443,9 @@ public final class MailServer implements AutoCloseable {
         smtp.shutdown(grace);
         pickup.close();
         runner.shutdown(grace);
+        if (cluster != null) {
+            cluster.close(); // after delivery: the leases it gives back are no longer in use
+        }
         admin.stop();
         housekeeping.shutdownNow();
         connections.close();

@@ -139,6 +139,20 @@ class AdminServerTest {
     }
 
     @Test
+    void aReadAnswersGetWithoutATokenAndRefusesPost() throws Exception {
+        admin.read("/queue/list", () -> AdminResponse.text(200, "0 messages, 0 waiting recipients\n"));
+        start();
+
+        HttpResponse<String> read = get("/queue/list");
+        HttpResponse<String> posted = post("/queue/list", "");
+
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("0 messages, 0 waiting recipients\n");
+        assertThat(posted.statusCode()).isEqualTo(405);
+        assertThat(posted.headers().firstValue("allow")).hasValue("GET");
+    }
+
+    @Test
     void postRouteGetsQueryParameters() throws Exception {
         List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
         admin.route("/queue/retry", params -> {

@@ -16,12 +16,14 @@ public final class RedisProcess implements AutoCloseable {
 
     public static final Path PROGRAM = Path.of("/usr/bin/redis-server");
 
-    private final Process process;
+    private Process process;
     private final int port;
+    private final Path dir;
 
-    private RedisProcess(Process process, int port) {
+    private RedisProcess(Process process, int port, Path dir) {
         this.process = process;
         this.port = port;
+        this.dir = dir;
     }
 
     public static boolean installed() {
@@ -39,7 +41,7 @@ public final class RedisProcess implements AutoCloseable {
         Process p = new ProcessBuilder(List.of(PROGRAM.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        var redis = new RedisProcess(p, port);
+        var redis = new RedisProcess(p, port, dir);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try (Socket s = new Socket()) {
@@ -53,6 +55,21 @@ public final class RedisProcess implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
+    }
+
+    /** Kills it (SIGKILL), for a test of Redis going away: every client's connection drops at once. */
+    public void stop() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Starts it again, empty, on the same port after {@link #stop}: Redis coming back. */
+    public void startAgain() throws IOException, InterruptedException {
+        process = start(dir, port).process;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** {@code redis://127.0.0.1:PORT}, as {@code cluster.redis} takes it. */
