@@ -75,6 +75,7 @@ public final class AdminServer implements AutoCloseable {
     private final Supplier<Health> health;
     private final AdminToken token;
     private final Map<String, Function<Map<String, String>, AdminResponse>> actions = new ConcurrentHashMap<>();
+    private final Map<String, Function<Map<String, String>, AdminResponse>> views = new ConcurrentHashMap<>();
     private volatile Function<AdminRequest, AdminResponse> pages;
 
     private ExecutorService handlers;
@@ -108,12 +109,31 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer route(String path, Function<Map<String, String>, AdminResponse> action) {
         Objects.requireNonNull(action, "action");
         if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.equals(HEALTH)
-                || path.startsWith(HEALTH + "/")) {
+                || path.startsWith(HEALTH + "/") || views.containsKey(path)) {
             throw new IllegalArgumentException("an admin route is a path starting with / other than "
                     + METRICS + " and " + HEALTH + "[/...]: " + path);
         }
         if (actions.putIfAbsent(path, action) != null) {
             throw new IllegalArgumentException("admin route already taken: " + path);
+        }
+        return this;
+    }
+
+    /**
+     * Adds {@code GET path}, a read that needs no token (whoever reaches the listener may read,
+     * as they may scrape {@code /metrics}): the view gets the query parameters (first value of
+     * each). An {@link IllegalArgumentException} from it becomes 400. A path is a view or an
+     * action, not both.
+     */
+    public AdminServer view(String path, Function<Map<String, String>, AdminResponse> view) {
+        Objects.requireNonNull(view, "view");
+        if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.startsWith(HEALTH)
+                || actions.containsKey(path)) {
+            throw new IllegalArgumentException("an admin view is a free path starting with / other than "
+                    + METRICS + " and " + HEALTH + "[/...]: " + path);
+        }
+        if (views.putIfAbsent(path, view) != null) {
+            throw new IllegalArgumentException("admin view already taken: " + path);
         }
         return this;
     }
@@ -210,6 +230,14 @@ public final class AdminServer implements AutoCloseable {
                 default -> this::healthAnswer;
             };
             return send(response, offload(answer), Map.of());
+        }
+        Function<Map<String, String>, AdminResponse> view = views.get(path);
+        if (view != null) {
+            if (!get) {
+                return send(response, methodNotAllowed("GET"), Map.of("Allow", "GET"));
+            }
+            Map<String, String> params = parameters(uri);
+            return send(response, offload(() -> act(view, params)), Map.of());
         }
         Function<Map<String, String>, AdminResponse> action = actions.get(path);
         if (action == null) {

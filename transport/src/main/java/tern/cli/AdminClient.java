@@ -49,6 +49,15 @@ final class AdminClient {
      * A 401 comes back as an answer whose body says which token file could not be used.
      */
     Optional<Answer> post(String path, Map<String, String> params) throws IOException {
+        return send("POST", path, params);
+    }
+
+    /** A GET (reading needs no token, but it is sent all the same); empty when no server listens. */
+    Optional<Answer> get(String path, Map<String, String> params) throws IOException {
+        return send("GET", path, params);
+    }
+
+    private Optional<Answer> send(String method, String path, Map<String, String> params) throws IOException {
         if (listen == null || listen.isBlank()) {
             return Optional.empty();
         }
@@ -57,7 +66,7 @@ final class AdminClient {
                 .collect(Collectors.joining("&"));
         var request = HttpRequest.newBuilder(URI.create("http://" + listen + path + (query.isEmpty() ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .method(method, HttpRequest.BodyPublishers.noBody());
         String tokenProblem = null;
         try {
             Optional<String> token = AdminToken.read(tokenFile);

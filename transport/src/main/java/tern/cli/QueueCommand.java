@@ -19,13 +19,20 @@ import tern.queue.QueueId;
 /** {@code tern queue}: look at the queued messages and act on one or all of them. */
 final class QueueCommand implements Command {
 
-    /** What the operator asked for; {@code id} is null for list and retry --all. */
-    record Request(Action action, QueueId id) {
+    /** What the operator asked for; {@code id} is null for list, retry --all and --domain; {@code domain} only for --domain. */
+    record Request(Action action, QueueId id, String domain) {
+        Request(Action action, QueueId id) {
+            this(action, id, null);
+        }
     }
 
     enum Action {
-        LIST, SHOW, RETRY, RETRY_ALL, DELETE
+        LIST, SHOW, RETRY, RETRY_ALL, RETRY_DOMAIN, DELETE, DELETE_DOMAIN
     }
+
+    /** Every flag and option of every queue command: one place, so a new command adds its own here. */
+    static final Set<String> FLAGS = Set.of("--all", "--json", "--summary");
+    static final Set<String> OPTIONS = Set.of("--config", "--domain", "--state");
 
     @Override
     public String name() {
@@ -40,17 +47,33 @@ final class QueueCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tern queue list [--config FILE]
+                usage: tern queue list [--domain D] [--state pending|deferred] [--json | --summary] [--config FILE]
                        tern queue show ID [--config FILE]
                        tern queue retry ID [--config FILE]
                        tern queue retry --all [--config FILE]
+                       tern queue retry --domain D [--config FILE]
                        tern queue delete ID [--config FILE]
+                       tern queue delete --domain D [--config FILE]
 
                 list:   every queued message: id, age, size, sender, and each recipient
-                        with its state, attempts and next attempt
+                        with its state (pending: not tried yet; deferred: tried, waiting to be
+                        tried again), attempts, next attempt and last reply; read from the
+                        journal in two passes, in journal order, with little memory
+                        --domain D   only recipients at domain D
+                        --state S    only recipients waiting in state S
+                        --json       one JSON object per message and line: id, arrival, size,
+                                     sender, recipients (address, state, attempts, next, lastReply)
+                        --summary    recipients waiting per destination domain by the age of
+                                     their message in minutes (as Postfix's qshape); T = total
                 show:   one message in full
-                retry:  attempt delivery now (--all: every queued message, a flush)
-                delete: remove a message from the queue (journaled; no NDR is sent)
+                retry:  attempt delivery now (--all: every queued message, a flush;
+                        --domain D: every message with a recipient waiting at D)
+                delete: move a message to Badmail (journaled; no NDR is sent); --domain D:
+                        every message with a recipient waiting at D, whole (its recipients
+                        at other domains too)
+                retry and delete act through the running server's admin listener, in chunks
+                that leave its other deliveries going, with progress; with the server stopped
+                they write the journal directly.
                 """;
     }
 
@@ -65,20 +88,36 @@ final class QueueCommand implements Command {
         if (all && !verb.equals("retry")) {
             throw new UsageException("--all goes with retry only");
         }
+        if (!verb.equals("list") && (a.flag("--json") || a.flag("--summary") || a.option("--state").isPresent())) {
+            throw new UsageException("--json, --summary and --state go with list only");
+        }
+        String domain = a.option("--domain").map(String::strip).orElse(null);
+        if (domain != null && !verb.equals("list") && !verb.equals("retry") && !verb.equals("delete")) {
+            throw new UsageException("--domain goes with list, retry and delete");
+        }
+        if (domain != null && all) {
+            throw new UsageException("--all or --domain, not both");
+        }
         return switch (verb) {
             case "list" -> {
-                a.positionals(1, 1, "");
+                QueueListCommand.parse(a);
                 yield new Request(Action.LIST, null);
             }
             case "retry" -> {
-                if (all) {
+                if (all || domain != null) {
                     a.positionals(1, 1, "");
-                    yield new Request(Action.RETRY_ALL, null);
+                    yield all ? new Request(Action.RETRY_ALL, null) : new Request(Action.RETRY_DOMAIN, null, domain);
                 }
                 yield new Request(Action.RETRY, id(a));
             }
             case "show" -> new Request(Action.SHOW, id(a));
-            case "delete" -> new Request(Action.DELETE, id(a));
+            case "delete" -> {
+                if (domain != null) {
+                    a.positionals(1, 1, "");
+                    yield new Request(Action.DELETE_DOMAIN, null, domain);
+                }
+                yield new Request(Action.DELETE, id(a));
+            }
             default -> throw new UsageException("unknown queue command " + verb);
         };
     }
@@ -93,19 +132,26 @@ final class QueueCommand implements Command {
     }
 
     private static String words(Action action) {
-        return action.name().toLowerCase(java.util.Locale.ROOT).replace("_", " --");
+        return switch (action) {
+            case RETRY_DOMAIN -> "retry --domain";
+            case DELETE_DOMAIN -> "delete --domain";
+            default -> action.name().toLowerCase(java.util.Locale.ROOT).replace("_", " --");
+        };
     }
 
     @Override
     public int run(List<String> args, Terminal terminal) {
-        Arguments a = new Arguments(args, Set.of("--all"), Set.of("--config"));
+        Arguments a = new Arguments(args, FLAGS, OPTIONS);
         Request request = parse(a);
         TernConfig config = terminal.config(a.option("--config"));
         Path journalDir = config.server().dataDir().resolve("journal");
         try {
             return switch (request.action()) {
-                case LIST, SHOW -> show(request, journalDir, terminal);
+                case LIST -> QueueListCommand.run(QueueListCommand.parse(a), journalDir, terminal.out(), Instant.now());
+                case SHOW -> show(request, journalDir, terminal);
                 case RETRY, RETRY_ALL, DELETE -> act(request, config, journalDir, terminal);
+                case RETRY_DOMAIN, DELETE_DOMAIN -> QueueDomainCommand.run(request.action() == Action.DELETE_DOMAIN,
+                        request.domain(), config, terminal);
             };
         } catch (IOException e) {
             terminal.err().println("tern queue " + words(request.action()) + ": " + e.getMessage());
@@ -114,23 +160,21 @@ final class QueueCommand implements Command {
     }
 
     /**
-     * List and show read the journal, the source of truth, whether the server runs or not:
-     * the fold of its events is the queue.
+     * Show reads the journal, the source of truth, whether the server runs or not: the fold of
+     * its events is the queue.
      */
     private static int show(Request request, Path journalDir, Terminal terminal) {
-        QueueState state = fold(journalDir);
-        Instant now = Instant.now();
-        if (request.action() == Action.LIST) {
-            List<QueueState.QueuedMessage> all = state.list();
-            for (QueueState.QueuedMessage m : all) {
-                terminal.out().println(QueueListing.summary(m, now));
-                for (QueueState.RecipientStatus r : m.recipients()) {
-                    terminal.out().println("    " + QueueListing.recipient(r));
-                }
+        QueueState state = new QueueState();
+        if (Files.isDirectory(journalDir)) {
+            try (JournalReader reader = JournalReader.open(journalDir)) {
+                reader.readAvailable(e -> {
+                    if (e.id().equals(request.id())) { // one message's events: the rest of the queue is not kept
+                        state.apply(e);
+                    }
+                });
             }
-            terminal.out().println(QueueListing.footer(all));
-            return Exit.OK;
         }
+        Instant now = Instant.now();
         var message = state.message(request.id());
         if (message.isEmpty()) {
             terminal.err().println("tern queue show: " + request.id() + " is not queued");

@@ -194,6 +194,7 @@ public final class MailServer implements AutoCloseable {
                         : ReadinessCheck.Verdict.ready()));
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
+        QueueApi.register(admin, runner);
         admin.route("/reload", params -> {
             String error = reload();
             return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
@@ -341,6 +342,9 @@ public final class MailServer implements AutoCloseable {
     }
 
     private AdminResponse retryAction(Map<String, String> params) {
+        if (params.containsKey("domain")) {
+            return QueueApi.sweep(runner, tern.delivery.DomainSweep.Kind.RETRY, params.get("domain"));
+        }
         try {
             if ("true".equals(params.get("all"))) {
                 int n = runner.retryAll().get(30, TimeUnit.SECONDS);
@@ -355,6 +359,9 @@ public final class MailServer implements AutoCloseable {
     }
 
     private AdminResponse deleteAction(Map<String, String> params) {
+        if (params.containsKey("domain")) {
+            return QueueApi.sweep(runner, tern.delivery.DomainSweep.Kind.DELETE, params.get("domain"));
+        }
         try {
             QueueId id = new QueueId(params.getOrDefault("id", ""));
             boolean found = runner.delete(id).get(30, TimeUnit.SECONDS);
