@@ -65,7 +65,7 @@ final class QueueFacts {
         QueueFacts facts = new QueueFacts();
         if (Files.isDirectory(journalDir)) {
             try (JournalReader reader = JournalReader.open(journalDir)) {
-                reader.readAvailable(facts::apply);
+                reader.readWithoutBodies((event, size) -> facts.apply(event));
             }
         }
         return facts;

@@ -76,12 +76,12 @@ final class QueueListCommand {
         if (facts.queuedMessages() > 0 && Files.isDirectory(journalDir)) {
             BitSet printed = new BitSet();
             try (JournalReader reader = JournalReader.open(journalDir)) {
-                reader.readAvailable(event -> {
+                reader.readWithoutBodies((event, size) -> {
                     if (event instanceof JournalEvent.Accepted a) {
                         int m = facts.queued(a.id().value());
                         if (m >= 0 && !printed.get(m)) {
                             printed.set(m);
-                            select(options, facts, m, a.envelope(), a.message().length, printer);
+                            select(options, facts, m, a.envelope(), size, printer);
                         }
                     }
                 });
