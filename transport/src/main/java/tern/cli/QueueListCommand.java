@@ -66,7 +66,18 @@ final class QueueListCommand {
         return new Options(domain, state, json ? Format.JSON : summary ? Format.SUMMARY : Format.TEXT);
     }
 
-    static int run(Options options, Path journalDir, PrintStream out, Instant now) {
+    static int run(Options options, Path journalDir, PrintStream terminal, Instant now) {
+        // Two million lines through a terminal stream that flushes every line cost more than reading the journal.
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(terminal, 1 << 16), false,
+                java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return list(options, journalDir, out, now);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static int list(Options options, Path journalDir, PrintStream out, Instant now) {
         QueueFacts facts = QueueFacts.read(journalDir);
         Printer printer = switch (options.format()) {
             case TEXT -> new Text(out, now, options.domain() != null || options.state() != null);
