@@ -117,6 +117,19 @@ class AdminServerTest {
     }
 
     @Test
+    void aViewAnswersGetWithoutTheTokenAndRefusesPost() throws Exception {
+        admin.view("/queue/messages", params -> AdminResponse.ok(Map.of("limit", params.getOrDefault("limit", "none"))));
+        start();
+
+        HttpResponse<String> page = get("/queue/messages?limit=7&after=X1");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("{\"limit\":\"7\"}");
+        assertThat(post("/queue/messages", "").statusCode()).isEqualTo(405);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.route("/queue/messages", p -> null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unknownPathIs404() throws Exception {
         start();
 
