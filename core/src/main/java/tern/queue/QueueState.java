@@ -329,6 +329,35 @@ public final class QueueState {
         messages.forEach(m -> action.accept(views.view(m)));
     }
 
+    /** One recipient of a queued message, as {@link #forEachRecipient} hands it over. */
+    @FunctionalInterface
+    public interface RecipientVisitor {
+        /**
+         * @param envelope  the message's envelope (its id, arrival and sender)
+         * @param recipient the recipient's name ({@code Mailbox.toString()}, as events name it)
+         * @param attempts  attempts made so far; a waiting recipient with none is "pending", else "deferred"
+         */
+        void visit(Envelope envelope, String recipient, State state, int attempts);
+    }
+
+    /**
+     * Visits every recipient of every queued message, in no particular order: the admin API
+     * pages and the bulk operations select from the queue with it, at a million recipients,
+     * with one envelope read back per message and no view of its recipients.
+     */
+    public void forEachRecipient(RecipientVisitor visitor) {
+        messages.forEach(m -> {
+            Envelope envelope = views.envelope(m);
+            for (int i = 0; i < m.recipients(); i++) {
+                visitor.visit(envelope, m.name(i), switch (m.state(i)) {
+                    case DELIVERED -> State.DELIVERED;
+                    case FAILED -> State.FAILED;
+                    default -> State.PENDING;
+                }, m.attempts(i));
+            }
+        });
+    }
+
     public Counts counts() {
         int[] finished = new int[3];
         messages.forEach(m -> {

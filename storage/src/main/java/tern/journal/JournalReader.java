@@ -60,6 +60,32 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
+    /** What {@link #readWithoutBodies} hands over: an event, and for an Accepted the size of its (unread) bytes. */
+    @FunctionalInterface
+    public interface SizedSink {
+        void accept(JournalEvent event, long messageSize);
+    }
+
+    /**
+     * As {@link #readAvailable}, but an Accepted comes with an empty message and its size beside
+     * it: the bytes are skipped, not copied.
+     */
+    public long readWithoutBodies(SizedSink sink) {
+        long count = 0;
+        long[] size = new long[1];
+        while (true) {
+            JournalEvent event;
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return count;
+                }
+                event = JournalCodec.readWithoutBody(dc.wire().bytes(), size);
+            }
+            count++;
+            sink.accept(event, size[0]);
+        }
+    }
+
     /**
      * Reads as {@link #readAvailable}, then keeps waiting for new events until the thread is
      * interrupted. An idle journal is polled with a park that grows from 100 µs to 50 ms, so

@@ -75,7 +75,7 @@ public final class AdminServer implements AutoCloseable {
     private final Supplier<Health> health;
     private final AdminToken token;
     private final Map<String, Function<Map<String, String>, AdminResponse>> actions = new ConcurrentHashMap<>();
-    private final Map<String, Callable<AdminResponse>> reads = new ConcurrentHashMap<>();
+    private final Map<String, Function<Map<String, String>, AdminResponse>> views = new ConcurrentHashMap<>();
     private volatile Function<AdminRequest, AdminResponse> pages;
 
     private ExecutorService handlers;
@@ -109,7 +109,7 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer route(String path, Function<Map<String, String>, AdminResponse> action) {
         Objects.requireNonNull(action, "action");
         if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.equals(HEALTH)
-                || path.startsWith(HEALTH + "/")) {
+                || path.startsWith(HEALTH + "/") || views.containsKey(path)) {
             throw new IllegalArgumentException("an admin route is a path starting with / other than "
                     + METRICS + " and " + HEALTH + "[/...]: " + path);
         }
@@ -120,15 +120,20 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Adds {@code GET path}, a read without side effects for programs (the console's pages are
-     * for people). Like the console's pages and {@code /metrics}, it needs no token: whoever
-     * reaches {@code admin.listen} may read; only actions need the token.
+     * Adds {@code GET path}, a read that needs no token (whoever reaches the listener may read,
+     * as they may scrape {@code /metrics}): the view gets the query parameters (first value of
+     * each). An {@link IllegalArgumentException} from it becomes 400. A path is a view or an
+     * action, not both.
      */
-    public AdminServer read(String path, Callable<AdminResponse> answer) {
-        Objects.requireNonNull(answer, "answer");
+    public AdminServer view(String path, Function<Map<String, String>, AdminResponse> view) {
+        Objects.requireNonNull(view, "view");
         if (path == null || !path.startsWith("/") || path.equals(METRICS) || path.startsWith(HEALTH)
-                || actions.containsKey(path) || reads.putIfAbsent(path, answer) != null) {
-            throw new IllegalArgumentException("admin read path taken or not allowed: " + path);
+                || actions.containsKey(path)) {
+            throw new IllegalArgumentException("an admin view is a free path starting with / other than "
+                    + METRICS + " and " + HEALTH + "[/...]: " + path);
+        }
+        if (views.putIfAbsent(path, view) != null) {
+            throw new IllegalArgumentException("admin view already taken: " + path);
         }
         return this;
     }
@@ -226,12 +231,13 @@ public final class AdminServer implements AutoCloseable {
             };
             return send(response, offload(answer), Map.of());
         }
-        Callable<AdminResponse> read = reads.get(path);
-        if (read != null) {
+        Function<Map<String, String>, AdminResponse> view = views.get(path);
+        if (view != null) {
             if (!get) {
                 return send(response, methodNotAllowed("GET"), Map.of("Allow", "GET"));
             }
-            return send(response, offload(read), Map.of());
+            Map<String, String> params = parameters(uri);
+            return send(response, offload(() -> act(view, params)), Map.of());
         }
         Function<Map<String, String>, AdminResponse> action = actions.get(path);
         if (action == null) {

@@ -3,11 +3,11 @@ package tern.admin;
 import java.util.Map;
 
 /** Just enough JSON writing for the admin answers; not worth a library. */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String object(Map<String, ?> fields) {
+    public static String object(Map<String, ?> fields) {
         StringBuilder out = new StringBuilder(64);
         writeObject(out, fields);
         return out.toString();

@@ -49,11 +49,26 @@ final class AdminClient {
      * A 401 comes back as an answer whose body says which token file could not be used.
      */
     Optional<Answer> post(String path, Map<String, String> params) throws IOException {
-        return post(path, params, Duration.ofSeconds(60));
+        return send("POST", path, params, Duration.ofSeconds(60));
     }
 
     /** As {@link #post(String, Map)}, waiting up to {@code timeout} for the answer (null: as long as it takes). */
     Optional<Answer> post(String path, Map<String, String> params, Duration timeout) throws IOException {
+        return send("POST", path, params, timeout);
+    }
+
+    /** A GET (reading needs no token, but it is sent all the same); empty when no server listens. */
+    Optional<Answer> get(String path, Map<String, String> params) throws IOException {
+        return send("GET", path, params, Duration.ofSeconds(60));
+    }
+
+    /** A read ({@code GET path}); empty when no server listens there. */
+    Optional<Answer> get(String path) throws IOException {
+        return get(path, Map.of());
+    }
+
+    private Optional<Answer> send(String method, String path, Map<String, String> params, Duration timeout)
+            throws IOException {
         if (listen == null || listen.isBlank()) {
             return Optional.empty();
         }
@@ -61,22 +76,10 @@ final class AdminClient {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         var request = HttpRequest.newBuilder(URI.create("http://" + listen + path + (query.isEmpty() ? "" : "?" + query)))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (timeout != null) {
             request.timeout(timeout);
         }
-        return exchange(request);
-    }
-
-    /** A read ({@code GET path}); empty when no server listens there. */
-    Optional<Answer> get(String path) throws IOException {
-        if (listen == null || listen.isBlank()) {
-            return Optional.empty();
-        }
-        return exchange(HttpRequest.newBuilder(URI.create("http://" + listen + path)).timeout(Duration.ofSeconds(60)).GET());
-    }
-
-    private Optional<Answer> exchange(HttpRequest.Builder request) throws IOException {
         String tokenProblem = null;
         try {
             Optional<String> token = AdminToken.read(tokenFile);

@@ -19,13 +19,20 @@ import tern.queue.QueueId;
 /** {@code tern queue}: look at the queued messages and act on one or all of them. */
 final class QueueCommand implements Command {
 
-    /** What the operator asked for; {@code id} is null for list and retry --all. */
-    record Request(Action action, QueueId id) {
+    /** What the operator asked for; {@code id} is null for list, retry --all and --domain; {@code domain} only for --domain. */
+    record Request(Action action, QueueId id, String domain) {
+        Request(Action action, QueueId id) {
+            this(action, id, null);
+        }
     }
 
     enum Action {
-        LIST, SHOW, RETRY, RETRY_ALL, DELETE
+        LIST, SHOW, RETRY, RETRY_ALL, RETRY_DOMAIN, DELETE, DELETE_DOMAIN
     }
+
+    /** Every flag and option of every queue command: one place, so a new command adds its own here. */
+    static final Set<String> FLAGS = Set.of("--all", "--json", "--summary", "--cluster");
+    static final Set<String> OPTIONS = Set.of("--config", "--domain", "--state");
 
     @Override
     public String name() {
@@ -40,20 +47,37 @@ final class QueueCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tern queue list [--cluster] [--config FILE]
+                usage: tern queue list [--domain D] [--state pending|deferred] [--json | --summary] [--config FILE]
+                       tern queue list --cluster [--config FILE]
                        tern queue show ID [--config FILE]
                        tern queue retry ID [--config FILE]
                        tern queue retry --all [--config FILE]
+                       tern queue retry --domain D [--config FILE]
                        tern queue delete ID [--config FILE]
+                       tern queue delete --domain D [--config FILE]
                        tern queue evacuate --to HOST:PORT [--data-dir DIR] [--config FILE]
 
                 list:   every queued message: id, age, size, sender, and each recipient
-                        with its state, attempts and next attempt
-                        --cluster: every live node's queue, asked of the admin
-                        listener it published in the cluster's registry
+                        with its state (pending: not tried yet; deferred: tried, waiting to be
+                        tried again), attempts, next attempt and last reply; read from the
+                        journal in two passes, in journal order, with little memory
+                        --domain D   only recipients at domain D
+                        --state S    only recipients waiting in state S
+                        --json       one JSON object per message and line: id, arrival, size,
+                                     sender, recipients (address, state, attempts, next, lastReply)
+                        --summary    recipients waiting per destination domain by the age of
+                                     their message in minutes (as Postfix's qshape); T = total
+                        --cluster    every live node's queue, asked of the admin listener it
+                                     published in the cluster's registry
                 show:   one message in full
-                retry:  attempt delivery now (--all: every queued message, a flush)
-                delete: remove a message from the queue (journaled; no NDR is sent)
+                retry:  attempt delivery now (--all: every queued message, a flush;
+                        --domain D: every message with a recipient waiting at D)
+                delete: move a message to Badmail (journaled; no NDR is sent); --domain D:
+                        every message with a recipient waiting at D, whole (its recipients
+                        at other domains too)
+                retry and delete act through the running server's admin listener, in chunks
+                that leave its other deliveries going, with progress; with the server stopped
+                they write the journal directly.
                 evacuate: hand every queued message to the MTA at HOST:PORT over SMTP with its
                         original envelope (sender, pending recipients, DSN parameters when the
                         peer offers DSN); each is finished here (HandedOver in the journal) only
@@ -75,20 +99,41 @@ final class QueueCommand implements Command {
         if (all && !verb.equals("retry")) {
             throw new UsageException("--all goes with retry only");
         }
+        if (!verb.equals("list") && (a.flag("--json") || a.flag("--summary") || a.flag("--cluster")
+                || a.option("--state").isPresent())) {
+            throw new UsageException("--json, --summary, --state and --cluster go with list only");
+        }
+        if (a.flag("--cluster") && (a.flag("--json") || a.flag("--summary") || a.option("--state").isPresent()
+                || a.option("--domain").isPresent())) {
+            throw new UsageException("--cluster lists every node's whole queue: no --domain, --state, --json or --summary");
+        }
+        String domain = a.option("--domain").map(String::strip).orElse(null);
+        if (domain != null && !verb.equals("list") && !verb.equals("retry") && !verb.equals("delete")) {
+            throw new UsageException("--domain goes with list, retry and delete");
+        }
+        if (domain != null && all) {
+            throw new UsageException("--all or --domain, not both");
+        }
         return switch (verb) {
             case "list" -> {
-                a.positionals(1, 1, "");
+                QueueListCommand.parse(a);
                 yield new Request(Action.LIST, null);
             }
             case "retry" -> {
-                if (all) {
+                if (all || domain != null) {
                     a.positionals(1, 1, "");
-                    yield new Request(Action.RETRY_ALL, null);
+                    yield all ? new Request(Action.RETRY_ALL, null) : new Request(Action.RETRY_DOMAIN, null, domain);
                 }
                 yield new Request(Action.RETRY, id(a));
             }
             case "show" -> new Request(Action.SHOW, id(a));
-            case "delete" -> new Request(Action.DELETE, id(a));
+            case "delete" -> {
+                if (domain != null) {
+                    a.positionals(1, 1, "");
+                    yield new Request(Action.DELETE_DOMAIN, null, domain);
+                }
+                yield new Request(Action.DELETE, id(a));
+            }
             default -> throw new UsageException("unknown queue command " + verb);
         };
     }
@@ -103,7 +148,11 @@ final class QueueCommand implements Command {
     }
 
     private static String words(Action action) {
-        return action.name().toLowerCase(java.util.Locale.ROOT).replace("_", " --");
+        return switch (action) {
+            case RETRY_DOMAIN -> "retry --domain";
+            case DELETE_DOMAIN -> "delete --domain";
+            default -> action.name().toLowerCase(java.util.Locale.ROOT).replace("_", " --");
+        };
     }
 
     @Override
@@ -111,21 +160,20 @@ final class QueueCommand implements Command {
         if (EvacuateCommand.asks(args)) {
             return EvacuateCommand.run(args, terminal);
         }
-        Arguments a = new Arguments(args, Set.of("--all", "--cluster"), Set.of("--config"));
-        boolean cluster = a.flag("--cluster");
+        Arguments a = new Arguments(args, FLAGS, OPTIONS);
         Request request = parse(a);
         TernConfig config = terminal.config(a.option("--config"));
-        if (cluster) {
-            if (request.action() != Action.LIST) {
-                throw new UsageException("--cluster goes with list only");
-            }
+        if (a.flag("--cluster")) {
             return ClusterQueueList.run(config, terminal);
         }
         Path journalDir = config.server().dataDir().resolve("journal");
         try {
             return switch (request.action()) {
-                case LIST, SHOW -> show(request, journalDir, terminal);
+                case LIST -> QueueListCommand.run(QueueListCommand.parse(a), journalDir, terminal.out(), Instant.now());
+                case SHOW -> show(request, journalDir, terminal);
                 case RETRY, RETRY_ALL, DELETE -> act(request, config, journalDir, terminal);
+                case RETRY_DOMAIN, DELETE_DOMAIN -> QueueDomainCommand.run(request.action() == Action.DELETE_DOMAIN,
+                        request.domain(), config, terminal);
             };
         } catch (IOException e) {
             terminal.err().println("tern queue " + words(request.action()) + ": " + e.getMessage());
@@ -134,23 +182,21 @@ final class QueueCommand implements Command {
     }
 
     /**
-     * List and show read the journal, the source of truth, whether the server runs or not:
-     * the fold of its events is the queue.
+     * Show reads the journal, the source of truth, whether the server runs or not: the fold of
+     * its events is the queue.
      */
     private static int show(Request request, Path journalDir, Terminal terminal) {
-        QueueState state = fold(journalDir);
-        Instant now = Instant.now();
-        if (request.action() == Action.LIST) {
-            List<QueueState.QueuedMessage> all = state.list();
-            for (QueueState.QueuedMessage m : all) {
-                terminal.out().println(QueueListing.summary(m, now));
-                for (QueueState.RecipientStatus r : m.recipients()) {
-                    terminal.out().println("    " + QueueListing.recipient(r));
-                }
+        QueueState state = new QueueState();
+        if (Files.isDirectory(journalDir)) {
+            try (JournalReader reader = JournalReader.open(journalDir)) {
+                reader.readAvailable(e -> {
+                    if (e.id().equals(request.id())) { // one message's events: the rest of the queue is not kept
+                        state.apply(e);
+                    }
+                });
             }
-            terminal.out().println(QueueListing.footer(all));
-            return Exit.OK;
         }
+        Instant now = Instant.now();
         var message = state.message(request.id());
         if (message.isEmpty()) {
             terminal.err().println("tern queue show: " + request.id() + " is not queued");

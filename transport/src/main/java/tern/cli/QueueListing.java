@@ -11,18 +11,28 @@ final class QueueListing {
     }
 
     static String summary(QueueState.QueuedMessage m, Instant now) {
-        return String.format(java.util.Locale.ROOT, "%-12s %8s %9d  <%s>", m.id(), age(m.age(now)), m.size(), m.sender());
+        return summary(m.id().value(), m.age(now), m.size(), m.sender().toString());
+    }
+
+    /** A message's line: id, age, size, sender. */
+    static String summary(String id, Duration age, long size, String sender) {
+        return String.format(java.util.Locale.ROOT, "%-12s %8s %9d  <%s>", id, age(age), size, sender);
     }
 
     static String recipient(QueueState.RecipientStatus r) {
-        StringBuilder sb = new StringBuilder("<").append(r.name()).append("> ")
-                .append(label(r))
-                .append(" attempts=").append(r.attempts());
-        if (r.nextAttempt() != null) {
-            sb.append(" next=").append(r.nextAttempt());
+        return recipient(r.name(), label(r), r.attempts(), r.nextAttempt(), r.lastReply());
+    }
+
+    /** A recipient's line: address, state, attempts, then the next attempt and last reply when there are. */
+    static String recipient(String name, String label, int attempts, Instant next, String lastReply) {
+        StringBuilder sb = new StringBuilder("<").append(name).append("> ")
+                .append(label)
+                .append(" attempts=").append(attempts);
+        if (next != null) {
+            sb.append(" next=").append(next);
         }
-        if (r.lastReply() != null) {
-            sb.append(" last=\"").append(r.lastReply()).append('"');
+        if (lastReply != null) {
+            sb.append(" last=\"").append(lastReply).append('"');
         }
         return sb.toString();
     }
@@ -45,24 +55,11 @@ final class QueueListing {
     }
 
     /** The last line of {@code tern queue list}: messages, and their waiting recipients by label. */
-    static String footer(java.util.List<QueueState.QueuedMessage> messages) {
-        if (messages.isEmpty()) {
+    static String footer(int messages, int pending, int deferred) {
+        if (messages == 0) {
             return "queue is empty";
         }
-        int pending = 0;
-        int deferred = 0;
-        for (QueueState.QueuedMessage m : messages) {
-            for (QueueState.RecipientStatus r : m.recipients()) {
-                if (r.state() == QueueState.State.PENDING) {
-                    if (attempted(r)) {
-                        deferred++;
-                    } else {
-                        pending++;
-                    }
-                }
-            }
-        }
-        return messages.size() + " message" + (messages.size() == 1 ? "" : "s") + ", "
+        return messages + " message" + (messages == 1 ? "" : "s") + ", "
                 + pending + " pending and " + deferred + " deferred recipient" + (pending + deferred == 1 ? "" : "s");
     }
 

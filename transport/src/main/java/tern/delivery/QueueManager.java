@@ -87,7 +87,7 @@ public final class QueueManager implements AutoCloseable {
     final InstantSource clock;
     final EventLog journal;
     final MessageBodies bodies;
-    private final Badmail badmail;
+    final Badmail badmail;
     final TernMetrics metrics;
     final Notifier notifier;
     private final DeliveryAgent agent;
@@ -255,6 +255,34 @@ public final class QueueManager implements AutoCloseable {
     public Evacuation.Queue forEvacuation() {
         return HandOvers.of(this);
     }
+
+    /**
+     * {@code tern queue retry|delete --domain D}: starts a {@link DomainSweep} over every
+     * message with a recipient waiting at {@code domain}, done in chunks between the owner's
+     * other work. Returns at once; ask {@link #sweep(long)} how far it got.
+     */
+    public DomainSweep sweep(DomainSweep.Kind kind, String domain) {
+        if (domain == null || domain.isBlank()) {
+            throw new IllegalArgumentException("no domain to " + kind.word());
+        }
+        DomainSweep sweep = new DomainSweep(this, sweepJobs.incrementAndGet(), kind, domain);
+        sweeps.put(sweep.progress().job(), sweep);
+        while (sweeps.size() > KEPT_SWEEPS) { // finished ones are kept a while for their final count
+            sweeps.pollFirstEntry();
+        }
+        post(sweep::start);
+        return sweep;
+    }
+
+    /** A sweep started by {@link #sweep(DomainSweep.Kind, String)}, while it is kept. */
+    public java.util.Optional<DomainSweep> sweep(long job) {
+        return java.util.Optional.ofNullable(sweeps.get(job));
+    }
+
+    private static final int KEPT_SWEEPS = 32;
+    private final java.util.concurrent.atomic.AtomicLong sweepJobs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, DomainSweep> sweeps =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** Wakes the owner thread, e.g. after a test moved its clock on. */
     public void wake() {

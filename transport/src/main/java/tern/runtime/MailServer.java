@@ -53,6 +53,7 @@ import tern.queue.QueueIdGenerator;
 import tern.queue.QueueState;
 import tern.queue.SharedLimits;
 import tern.route.Masquerade;
+import tern.route.Router;
 import tern.server.SmtpServer;
 import tern.submission.Pickup;
 import tern.tls.TlsPolicy;
@@ -203,9 +204,7 @@ public final class MailServer implements AutoCloseable {
         admin.route("/queue/retry", this::retryAction);
         admin.route("/queue/delete", this::deleteAction);
         admin.route("/queue/evacuate", this::evacuateAction);
-        // For tern queue list --cluster: this node's queue as text (a read: no token, as the console's page).
-        admin.read("/queue/list", () -> AdminResponse.text(200, runner.ask(queue -> tern.cluster.QueueReport.text(
-                queue.list(), clock.instant())).get(30, TimeUnit.SECONDS)));
+        QueueApi.register(admin, runner, clock);
         admin.route("/reload", params -> {
             String error = reload();
             return error == null ? AdminResponse.ok(Map.of("reloaded", true)) : AdminResponse.badRequest(error);
@@ -364,6 +363,9 @@ public final class MailServer implements AutoCloseable {
     }
 
     private AdminResponse retryAction(Map<String, String> params) {
+        if (params.containsKey("domain")) {
+            return QueueApi.sweep(runner, tern.delivery.DomainSweep.Kind.RETRY, params.get("domain"));
+        }
         try {
             if ("true".equals(params.get("all"))) {
                 int n = runner.retryAll().get(30, TimeUnit.SECONDS);
@@ -378,6 +380,9 @@ public final class MailServer implements AutoCloseable {
     }
 
     private AdminResponse deleteAction(Map<String, String> params) {
+        if (params.containsKey("domain")) {
+            return QueueApi.sweep(runner, tern.delivery.DomainSweep.Kind.DELETE, params.get("domain"));
+        }
         try {
             QueueId id = new QueueId(params.getOrDefault("id", ""));
             boolean found = runner.delete(id).get(30, TimeUnit.SECONDS);

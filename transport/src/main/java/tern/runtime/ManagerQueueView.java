@@ -38,6 +38,30 @@ final class ManagerQueueView implements QueueView {
     }
 
     @Override
+    public Page page(String domain, Optional<RecipientState> state, QueueId after, int limit) {
+        Instant now = clock.instant();
+        var query = new tern.delivery.QueueQuery(domain, state.map(RecipientState::word).orElse(null), after, limit);
+        return await(runner.ask(s -> {
+            var page = query.apply(s);
+            return new Page(page.messages().stream().map(m -> message(m, now)).toList(), page.next(), page.matching(),
+                    page.total());
+        }));
+    }
+
+    @Override
+    public List<tern.admin.console.QueueShape.Row> shape(Instant now) {
+        return await(runner.ask(s -> {
+            var tally = new tern.admin.console.QueueShape.Tally(now);
+            s.forEachRecipient((envelope, recipient, state, attempts) -> {
+                if (state == QueueState.State.PENDING) {
+                    tally.add(recipient.substring(recipient.lastIndexOf('@') + 1), envelope.arrival());
+                }
+            });
+            return tally.rows();
+        }));
+    }
+
+    @Override
     public Optional<Message> message(QueueId id) {
         Instant now = clock.instant();
         return await(runner.ask(state -> state.message(id).map(m -> message(m, now))));
@@ -53,16 +77,11 @@ final class ManagerQueueView implements QueueView {
         return await(runner.delete(id));
     }
 
+    /** As {@code tern queue retry --domain}: in chunks on the manager's thread; waits until it is done. */
     @Override
     public int retryDestination(String domain) {
-        List<QueueId> ids = messages().stream()
-                .filter(m -> m.recipients().stream().anyMatch(r -> r.waiting() && r.domain().equals(domain)))
-                .map(Message::id).toList();
-        int n = 0;
-        for (QueueId id : ids) {
-            n += retry(id) ? 1 : 0;
-        }
-        return n;
+        var sweep = runner.sweep(tern.delivery.DomainSweep.Kind.RETRY, domain);
+        return await(sweep.finished()).done();
     }
 
     private static Message message(QueueState.QueuedMessage m, Instant now) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +31,7 @@ import tern.maildir.Maildir;
 import tern.metrics.TernMetrics;
 import tern.queue.DeliveryPolicy;
 import tern.queue.QueueIdGenerator;
+import tern.queue.QueueId;
 import tern.queue.QueueState;
 import tern.route.Masquerade;
 import tern.route.Router;
@@ -138,6 +140,74 @@ class QueueManagerTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void aDeleteByDomainOf100kRecipientsGoesInChunksWhileOtherMailIsDelivered() throws Exception {
+        // 100 messages of 1,000 recipients each at down.test, deferred for a day.
+        List<QueueId> down = new ArrayList<>();
+        for (int m = 0; m < 100; m++) {
+            String[] to = new String[1000];
+            for (int r = 0; r < to.length; r++) {
+                to[r] = "u" + r + "@down.test";
+            }
+            var envelope = new Envelope(ids.next(), sender("a@local.test"), Stream.of(to).map(QueueManagerTest::rcpt).toList(),
+                    Body.SEVEN_BIT, false, null, null, -1, "127.0.0.1", "client.test", clock.instant());
+            initial.apply(new JournalEvent.Accepted(envelope, "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+            bodies.keep(envelope.id(), "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+            for (String rcpt : to) {
+                initial.apply(new JournalEvent.Deferred(envelope.id(), clock.instant(), rcpt, "mx.down.test[127.0.0.9]:25",
+                        "421 4.4.2 timed out", 1, clock.instant().plus(Duration.ofDays(1))));
+            }
+            down.add(envelope.id());
+        }
+        startRunner(9, TernConfig.Retry.defaults());
+
+        DomainSweep sweep = runner.sweep(DomainSweep.Kind.DELETE, "Down.Test");
+        int sent = 0;
+        while (!sweep.finished().isDone()) {
+            submit(sender("a@far.test"), "bob@local.test");
+            sent++;
+            final int expected = sent;
+            Eventually.await("local mail delivered during the sweep",
+                    () -> files(data.resolve("drop/local.test/bob/new")).size() == expected);
+        }
+        DomainSweep.Progress done = sweep.finished().get();
+        assertThat(done.error()).isNull();
+        assertThat(done.messages()).isEqualTo(100);
+        assertThat(done.recipients()).isEqualTo(100_000);
+        assertThat(done.done()).isEqualTo(100);
+        assertThat(events(JournalEvent.Badmailed.class)).extracting(JournalEvent::id).containsExactlyElementsOf(down);
+        assertThat(runner.ask(QueueState::messageCount).get()).isZero();
+        assertThat(files(data.resolve("badmail"))).hasSize(300);
+        assertThat(runner.sweep(done.job())).contains(sweep);
+    }
+
+    @Test
+    void aPageOfTheQueueIsFilteredAndGoesOnAfterTheCursor() throws Exception {
+        startRunner(9, TernConfig.Retry.defaults());
+        List<QueueId> slow = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            var envelope = new Envelope(ids.next(), sender("a@local.test"), List.of(rcpt("x@slow.test"), rcpt("y@other.test")),
+                    Body.SEVEN_BIT, false, null, null, -1, "127.0.0.1", "client.test", clock.instant());
+            slow.add(envelope.id());
+            runner.ask(s -> {
+                s.apply(new JournalEvent.Accepted(envelope, new byte[10]));
+                s.apply(new JournalEvent.Deferred(envelope.id(), clock.instant(), "x@slow.test", "r", "451 4.3.0 later", 1,
+                        clock.instant().plus(Duration.ofDays(1))));
+                s.apply(new JournalEvent.Deferred(envelope.id(), clock.instant(), "y@other.test", "r", "451 4.3.0 later", 1,
+                        clock.instant().plus(Duration.ofDays(1))));
+                return null;
+            }).get();
+        }
+        var first = runner.ask(new QueueQuery("SLOW.test", "deferred", null, 2)::apply).get();
+        assertThat(first.messages()).extracting(QueueState.QueuedMessage::id).containsExactly(slow.get(0), slow.get(1));
+        assertThat(first.next()).isEqualTo(slow.get(1));
+        assertThat(first.matching()).isEqualTo(5);
+        var last = runner.ask(new QueueQuery("slow.test", null, slow.get(3), 2)::apply).get();
+        assertThat(last.messages()).extracting(QueueState.QueuedMessage::id).containsExactly(slow.get(4));
+        assertThat(last.next()).isNull();
+        assertThat(runner.ask(new QueueQuery(null, "pending", null, 10)::apply).get().messages()).isEmpty();
     }
 
     @Test

@@ -9,12 +9,13 @@ import tern.admin.AdminResponse;
 import tern.queue.QueueId;
 
 /**
- * {@code /queue}: every queued message with its recipients, filtered by recipient domain and
- * state ({@code ?domain=example.com&state=deferred}), the per-destination shape of the queue,
+ * {@code /queue}: the queued messages with their recipients, filtered by recipient domain and
+ * state ({@code ?domain=example.com&state=deferred}), {@link #MAX_MESSAGES} to a page
+ * ({@code ?after=<the last id of the page before>}), the per-destination shape of the queue,
  * and the operator's actions: retry a message now, delete it (to Badmail), retry a destination.
  */
 final class QueuePage {
-    /** A page of a queue of millions would help nobody: the filter narrows it down. */
+    /** A page of a queue of millions would help nobody: the filter narrows it down, the next page goes on. */
     static final int MAX_MESSAGES = 500;
 
     private final QueueView queue;
@@ -26,18 +27,25 @@ final class QueuePage {
     AdminResponse render(AdminRequest request, Viewer viewer, Instant now) {
         String domain = request.param("domain").strip().toLowerCase(Locale.ROOT);
         Optional<QueueView.RecipientState> state = QueueView.RecipientState.of(request.param("state"));
-        List<QueueView.Message> all = queue.messages();
+        QueueId after = request.param("after").isBlank() ? null : id(request.param("after")).orElse(null);
+        QueueView.Page page = queue.page(domain.isEmpty() ? null : domain, state, after, MAX_MESSAGES);
         StringBuilder body = new StringBuilder(16384);
         filterForm(body, domain, state);
-        shape(body, QueueShape.of(all, now), viewer);
-        List<QueueView.Message> shown = all.stream().filter(m -> matches(m, domain, state)).toList();
+        shape(body, queue.shape(now), viewer);
         body.append("<section aria-labelledby=\"messages\"><h2 id=\"messages\">Messages</h2>\n<p id=\"message-count\">")
-                .append(shown.size()).append(" of ").append(all.size()).append(" queued message")
-                .append(all.size() == 1 ? "" : "s").append(domain.isEmpty() && state.isEmpty() ? "" : " match the filter")
-                .append(shown.size() > MAX_MESSAGES ? "; the oldest " + MAX_MESSAGES + " are shown" : "")
+                .append(page.matching()).append(" of ").append(page.total()).append(" queued message")
+                .append(page.total() == 1 ? "" : "s").append(domain.isEmpty() && state.isEmpty() ? "" : " match the filter")
+                .append(page.matching() > page.messages().size()
+                        ? "; " + page.messages().size() + " are shown" + (after == null ? ", the oldest" : ", after " + after) : "")
                 .append(".</p>\n");
-        if (!shown.isEmpty()) {
-            table(body, shown.subList(0, Math.min(shown.size(), MAX_MESSAGES)), viewer, now);
+        if (!page.messages().isEmpty()) {
+            table(body, page.messages(), viewer, now);
+        }
+        if (page.next() != null) {
+            body.append("<p><a id=\"next-page\" rel=\"next\" href=\"/queue?after=").append(Html.text(Html.query(page.next().value())))
+                    .append(domain.isEmpty() ? "" : "&amp;domain=" + Html.text(Html.query(domain)))
+                    .append(state.map(s -> "&amp;state=" + s.word()).orElse(""))
+                    .append("\">Next ").append(MAX_MESSAGES).append(" messages</a></p>\n");
         }
         body.append("</section>\n");
         return Layout.page(200, "Queue", "/queue", viewer, body.toString());
@@ -64,16 +72,15 @@ final class QueuePage {
     }
 
     static Optional<QueueId> id(AdminRequest request) {
+        return id(request.field("id"));
+    }
+
+    private static Optional<QueueId> id(String text) {
         try {
-            return Optional.of(new QueueId(request.field("id").strip()));
+            return Optional.of(new QueueId(text.strip()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    private static boolean matches(QueueView.Message m, String domain, Optional<QueueView.RecipientState> state) {
-        return m.recipients().stream().anyMatch(r -> (domain.isEmpty() || r.domain().equals(domain))
-                && state.map(s -> r.state() == s).orElse(true));
     }
 
     private static void filterForm(StringBuilder body, String domain, Optional<QueueView.RecipientState> state) {

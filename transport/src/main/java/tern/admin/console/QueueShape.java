@@ -14,12 +14,36 @@ import java.util.Map;
  * minutes, then older). Where the counts sit says whether a destination is slow now (left) or
  * has been failing for hours (right).
  */
-final class QueueShape {
+public final class QueueShape {
     /** The buckets' upper bounds in minutes; a last bucket takes everything older. */
     static final int[] BOUNDS = {5, 10, 20, 40, 80, 160, 320, 640, 1280};
 
     /** One destination's row: the total, then one count per bucket (BOUNDS.length + 1 of them). */
-    record Row(String domain, long total, long[] buckets) {
+    public record Row(String domain, long total, long[] buckets) {
+    }
+
+    /**
+     * Counts waiting recipients one at a time, for a queue too large to copy: the owner of the
+     * queue feeds it each waiting recipient's domain and its message's arrival.
+     */
+    public static final class Tally {
+        private final Instant now;
+        private final Map<String, long[]> counts = new HashMap<>();
+
+        public Tally(Instant now) {
+            this.now = now;
+        }
+
+        /** One waiting recipient at {@code domain} of a message that arrived at {@code arrival}. */
+        public void add(String domain, Instant arrival) {
+            counts.computeIfAbsent(domain.toLowerCase(java.util.Locale.ROOT), d -> new long[BOUNDS.length + 1])
+                    [bucket(Duration.between(arrival, now))]++;
+        }
+
+        /** The rows, largest total first (then by name). */
+        public List<Row> rows() {
+            return QueueShape.rows(counts);
+        }
     }
 
     private QueueShape() {
@@ -36,6 +60,10 @@ final class QueueShape {
                 }
             }
         }
+        return rows(counts);
+    }
+
+    private static List<Row> rows(Map<String, long[]> counts) {
         List<Row> rows = new ArrayList<>(counts.size());
         counts.forEach((domain, buckets) -> {
             long total = 0;
@@ -48,7 +76,13 @@ final class QueueShape {
         return rows;
     }
 
-    static int bucket(Duration age) {
+    /** The buckets' upper bounds in minutes (the command line's summary prints the same columns). */
+    public static int[] bounds() {
+        return BOUNDS.clone();
+    }
+
+    /** The bucket of a message this old: 0 for under 5 minutes ... BOUNDS.length for 1280 and older. */
+    public static int bucket(Duration age) {
         long minutes = Math.max(0, age.toMinutes());
         for (int i = 0; i < BOUNDS.length; i++) {
             if (minutes < BOUNDS[i]) {

@@ -60,6 +60,32 @@ public interface QueueView {
     /** Every queued message, oldest first. */
     List<Message> messages();
 
+    /**
+     * One page of the queue, as the queue page shows it: the messages with a recipient at
+     * {@code domain} (null = any) in {@code state} (empty = any), after the id {@code after}
+     * (null = from the oldest), at most {@code limit}, oldest first; {@code next} is the
+     * {@code after} of the following page (null on the last), {@code matching} counts every
+     * message that matches, {@code total} every queued one. This default filters
+     * {@link #messages()}; the server's view asks its queue for the page alone.
+     */
+    default Page page(String domain, Optional<RecipientState> state, QueueId after, int limit) {
+        List<Message> all = messages();
+        List<Message> matching = all.stream().filter(m -> m.recipients().stream().anyMatch(r ->
+                (domain == null || r.domain().equals(domain)) && state.map(s -> r.state() == s).orElse(true))).toList();
+        List<Message> rest = matching.stream().filter(m -> after == null || m.id().compareTo(after) > 0).toList();
+        List<Message> shown = rest.subList(0, Math.min(limit, rest.size()));
+        return new Page(shown, rest.size() > limit ? shown.getLast().id() : null, matching.size(), all.size());
+    }
+
+    /** The per-destination summary (qshape) of the waiting recipients. */
+    default List<QueueShape.Row> shape(Instant now) {
+        return QueueShape.of(messages(), now);
+    }
+
+    /** A page of messages: see {@link #page}. */
+    record Page(List<Message> messages, QueueId next, int matching, int total) {
+    }
+
     /** One queued message; empty when it is not (or no longer) queued. */
     Optional<Message> message(QueueId id);
 
