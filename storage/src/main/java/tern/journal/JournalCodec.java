@@ -236,25 +236,16 @@ public final class JournalCodec {
         };
     }
 
-    private static final byte[] NO_BYTES = new byte[0];
-
     /**
      * As {@link #read}, except that an Accepted comes with an empty message and its size in
      * {@code size[0]} (skipped, not copied): the queue tools list a million messages without
      * copying a gigabyte of bodies they never print.
      */
     public static JournalEvent readWithoutBody(BytesIn<?> in, long[] size) {
-        long start = in.readPosition();
-        int format = in.readByte();
-        if (format >= 1 && format <= FORMAT && in.readByte() == ACCEPTED) {
-            Envelope envelope = readEnvelope(in);
-            size[0] = in.readStopBit();
-            in.readSkip(size[0]);
-            return new Accepted(envelope, NO_BYTES);
-        }
-        in.readPosition(start);
-        size[0] = 0;
-        return read(in);
+        SkippedMessage skipped = new SkippedMessage();
+        JournalEvent event = read(in, skipped);
+        size[0] = skipped.size;
+        return event;
     }
 
     /**

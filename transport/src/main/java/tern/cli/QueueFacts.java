@@ -80,6 +80,11 @@ final class QueueFacts {
             case Deferred d -> defer(d);
             case Badmailed b -> remove(ids.get(b.id().value()));
             case RetryRequested r -> retryNow(r.id().value(), r.at().toEpochMilli());
+            case JournalEvent.HandedOver h -> {
+                for (String recipient : h.recipients()) { // another MTA has them: finished here
+                    finish(h.id().value(), recipient, DELIVERED, h.reply());
+                }
+            }
             case JournalEvent.DelayNotified n -> {
                 // shown by queue show only, which folds one message in full
             }
