@@ -28,6 +28,8 @@ def journal_maps(pid):
     """(rss_kb, size_kb, count) over the mappings whose file ends in .cq4"""
     rss = size = n = 0
     current = False
+    global PER_MAP
+    PER_MAP = []
     with open(f"/proc/{pid}/smaps") as f:
         for line in f:
             first = line.split(None, 1)[0]
@@ -38,6 +40,7 @@ def journal_maps(pid):
                     n += 1
             elif current and first == "Rss:":
                 rss += int(line.split()[1])
+                PER_MAP.append(int(line.split()[1]) // 1024)
             elif current and first == "Size:":
                 size += int(line.split()[1])
     return rss, size, n
@@ -74,11 +77,11 @@ def main():
             break
         s = {"t": round(time.time() - t0, 1), "rss": r.get("Rss", 0) / 1024, "pss": r.get("Pss", 0) / 1024,
              "anon": r.get("Pss_Anon", 0) / 1024, "file": r.get("Pss_File", 0) / 1024,
-             "journal_rss": jr / 1024, "journal_mapped": js / 1024, "journal_maps": jn}
+             "journal_rss": jr / 1024, "journal_mapped": js / 1024, "journal_maps": jn, "per_map_mb": PER_MAP}
         if a.journal:
             s["journal_files"] = allocated_kb(a.journal) / 1024
         for k, v in s.items():
-            if k != "t":
+            if k not in ("t", "per_map_mb"):
                 peak[k] = max(peak.get(k, 0), v)
         if series:
             series.write(json.dumps(s) + "\n")
