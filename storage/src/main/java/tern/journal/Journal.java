@@ -102,6 +102,7 @@ public final class Journal implements AutoCloseable {
 
     // Owned by the writer thread.
     private ExcerptAppender appender;
+    private final MappedWindow window = new MappedWindow();
     private long firstAppendNanos;
     private int directorySyncedForCycle = Integer.MIN_VALUE;
 
@@ -276,6 +277,7 @@ public final class Journal implements AutoCloseable {
 
     /** Drops the writer's appender so no cycle file stays mapped by it; the next append makes a new one. */
     void releaseAppender() {
+        window.close();
         if (appender != null) {
             appender.close();
             appender = null;
@@ -424,6 +426,7 @@ public final class Journal implements AutoCloseable {
             if (sync == Sync.BATCH) {
                 appender.sync();
             }
+            window.written(appender);
             int cycle = appender.cycle();
             if (cycle != directorySyncedForCycle) {
                 fsyncDirectory(dir);
