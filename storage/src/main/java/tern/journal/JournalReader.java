@@ -25,6 +25,7 @@ public final class JournalReader implements AutoCloseable {
 
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
+    private final ReadWindow window = new ReadWindow();
 
     private JournalReader(Path dir) {
         this.queue = SingleChronicleQueueBuilder.binary(dir)
@@ -54,6 +55,7 @@ public final class JournalReader implements AutoCloseable {
                     return count;
                 }
                 event = JournalCodec.read(dc.wire().bytes());
+                window.read(dc.wire().bytes());
             }
             count++;
             sink.accept(event);
@@ -80,6 +82,7 @@ public final class JournalReader implements AutoCloseable {
                     return count;
                 }
                 event = JournalCodec.readWithoutBody(dc.wire().bytes(), size);
+                window.read(dc.wire().bytes());
             }
             count++;
             sink.accept(event, size[0]);
@@ -109,6 +112,7 @@ public final class JournalReader implements AutoCloseable {
 
     @Override
     public void close() {
+        window.close();
         tailer.close();
         queue.close();
     }

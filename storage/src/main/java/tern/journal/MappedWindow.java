@@ -40,7 +40,7 @@ final class MappedWindow {
     /** Fewer system calls: release in steps of at least this much (small messages: every ~1,000). */
     static final long STEP = 1L << 20;
 
-    private static final long PAGE = 4096;
+    static final long PAGE = 4096;
 
     private static final MethodHandle MADVISE = madvise();
 
@@ -136,14 +136,25 @@ final class MappedWindow {
     }
 
     private void release(BytesStore<?, ?> store, long from, long end) {
+        releasedBytes += dontNeed(store, from, end);
+    }
+
+    /**
+     * Tells the kernel the pages of {@code store} from {@code from} to {@code end} (page
+     * aligned) are not needed: the bytes released, 0 when they were not. The caller holds a
+     * reservation on the store, so the range is still this mapping's.
+     */
+    static long dontNeed(BytesStore<?, ?> store, long from, long end) {
+        if (MADVISE == null || end <= from) {
+            return 0;
+        }
         long address = store.addressForRead(from);
         try {
             int rc = (int) MADVISE.invokeExact(MemorySegment.ofAddress(address), end - from, MADV_DONTNEED);
-            if (rc == 0) {
-                releasedBytes += end - from;
-            }
+            return rc == 0 ? end - from : 0;
         } catch (Throwable e) {
             LOG.debug("madvise failed: {}", e.toString()); // only memory: the journal is unaffected
+            return 0;
         }
     }
 
