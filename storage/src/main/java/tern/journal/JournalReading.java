@@ -37,6 +37,7 @@ final class JournalReading {
         long events = 0;
         QueueId highest = null;
         JournalCodec.SkippedMessage skipped = withMessages ? null : new JournalCodec.SkippedMessage();
+        ReadWindow window = new ReadWindow(); // the replayed pages need not stay resident
         try (ExcerptTailer tailer = queue.createTailer()) {
             tailer.toStart();
             while (true) {
@@ -48,6 +49,7 @@ final class JournalReading {
                     }
                     index = dc.index();
                     event = JournalCodec.read(dc.wire().bytes(), skipped);
+                    window.read(dc.wire().bytes());
                 }
                 events++;
                 if (highest == null || event.id().compareTo(highest) > 0) {
@@ -59,6 +61,8 @@ final class JournalReading {
                     visitor.event(index, event);
                 }
             }
+        } finally {
+            window.close();
         }
         return new Journal.Replayed(events, highest);
     }
