@@ -129,6 +129,22 @@ class RestartAndOperatorTest {
         awaitDeferral(journal, stuck, 3);
         assertThat(journaled).anyMatch(e -> e instanceof JournalEvent.RetryRequested r && r.id().equals(stuck));
 
+        // A whole destination: through the running server's admin listener, as a sweep.
+        int beforeSweep = slow.transactions().size();
+        long retriesBefore = journaled.stream().filter(e -> e instanceof JournalEvent.RetryRequested).count();
+        var sweep = TernCommand.run("queue", "retry", "--domain", "slow.test", "--config", cfg);
+        assertThat(sweep.exitCode()).as(sweep.out()).isZero();
+        assertThat(sweep.out()).contains("1 message (1 recipient at slow.test) due now");
+        Eventually.await("the swept attempt", Duration.ofSeconds(5), () -> slow.transactions().size() > beforeSweep);
+        awaitDeferral(journal, stuck, 4);
+        assertThat(journaled.stream().filter(e -> e instanceof JournalEvent.RetryRequested).count())
+                .isGreaterThan(retriesBefore);
+        var json = TernCommand.run("queue", "list", "--domain", "slow.test", "--json", "--config", cfg);
+        assertThat(json.exitCode()).as(json.out()).isZero();
+        assertThat(json.lines()).singleElement().satisfies(l -> assertThat(l)
+                .contains("\"id\":\"" + stuck.value() + "\"").contains("\"address\":\"bo@slow.test\"")
+                .contains("\"state\":\"deferred\""));
+
         var delete = TernCommand.run("queue", "delete", stuck.value(), "--config", cfg);
         assertThat(delete.exitCode()).as(delete.out()).isZero();
         Path reason = data.resolve("badmail").resolve(stuck.value() + ".bdr");
@@ -136,16 +152,16 @@ class RestartAndOperatorTest {
         assertThat(Files.readString(reason)).contains("deleted by operator");
         assertThat(data.resolve("badmail").resolve(stuck.value() + ".bad")).exists();
 
-        // Issue 2: the journal tells the delivered message's story, in text and in JSON.
+        // The journal tells the delivered message's story, in text and in JSON.
         var tail = TernCommand.run("journal", "tail", "--config", cfg);
         assertThat(tail.exitCode()).as(tail.out()).isZero();
         assertThat(tail.lines()).anyMatch(l -> l.contains(" " + once.value() + " Accepted from=<alice@remote.test> to=<ann@far.test>"))
                 .anyMatch(l -> l.contains(" " + once.value() + " Deferred to=<ann@far.test>") && l.contains("attempts=1"))
                 .anyMatch(l -> l.contains(" " + once.value() + " Delivered to=<ann@far.test>"))
                 .anyMatch(l -> l.contains(" " + stuck.value() + " Badmailed reason=\"deleted by operator\""));
-        var json = TernCommand.run("journal", "tail", "--json", "--config", cfg);
-        assertThat(json.exitCode()).as(json.out()).isZero();
-        assertThat(json.lines()).anyMatch(l -> l.contains("\"id\":\"" + once.value() + "\",\"event\":\"Accepted\"")
+        var events = TernCommand.run("journal", "tail", "--json", "--config", cfg);
+        assertThat(events.exitCode()).as(events.out()).isZero();
+        assertThat(events.lines()).anyMatch(l -> l.contains("\"id\":\"" + once.value() + "\",\"event\":\"Accepted\"")
                         && l.contains("\"from\":\"alice@remote.test\"") && l.contains("\"to\":[\"ann@far.test\"]"))
                 .anyMatch(l -> l.contains("\"id\":\"" + once.value() + "\",\"event\":\"Delivered\"")
                         && l.contains("\"to\":\"ann@far.test\""));
