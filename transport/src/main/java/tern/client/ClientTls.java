@@ -56,4 +56,41 @@ public final class ClientTls {
             return new X509Certificate[0];
         }
     }
+
+    /**
+     * STARTTLS's handshake over the connected {@code socket}, as a client: SNI with the peer's
+     * name (RFC 6066; RFC 7672 2.2 wants it) unless it is an address, and with {@code verify}
+     * the host name checked by a context from elsewhere too (Tern's own verifier checks names
+     * itself and ignores it).
+     */
+    static javax.net.ssl.SSLSocket handshake(SSLContext context, java.net.Socket socket, String peerName, int port,
+                                             boolean verify, int timeoutMillis) throws java.io.IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(socket, peerName, port, true);
+        ssl.setUseClientMode(true);
+        javax.net.ssl.SSLParameters parameters = ssl.getSSLParameters();
+        if (!isIpLiteral(peerName)) {
+            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(peerName)));
+        }
+        if (verify) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        ssl.setSSLParameters(parameters);
+        ssl.setSoTimeout(timeoutMillis);
+        ssl.startHandshake();
+        return ssl;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

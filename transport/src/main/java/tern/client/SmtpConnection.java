@@ -9,19 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import tern.config.TernConfig;
-import tern.envelope.Body;
-import tern.envelope.Notify;
-import tern.envelope.Recipient;
 import tern.smtp.Replies;
 import tern.smtp.Reply;
 
@@ -222,22 +213,7 @@ public final class SmtpConnection implements AutoCloseable {
         SSLContext context = settings.tlsContext() != null ? settings.tlsContext()
                 : verify ? ClientTls.verifying(List.of()) : ClientTls.encryptOnly();
         try {
-            SSLSocket ssl = (SSLSocket) context.getSocketFactory()
-                    .createSocket(socket, peerName, peer.getPort(), true);
-            ssl.setUseClientMode(true);
-            SSLParameters parameters = ssl.getSSLParameters();
-            if (!isIpLiteral(peerName)) {
-                parameters.setServerNames(List.of(new SNIHostName(peerName))); // RFC 6066; RFC 7672 2.2 wants it
-            }
-            if (verify) {
-                // Our own verifier ignores this and checks names itself; a context from elsewhere
-                // (a JDK PKIX trust manager) is made to check the host name by it.
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            ssl.setSSLParameters(parameters);
-            ssl.setSoTimeout(timeoutMillis());
-            ssl.startHandshake();
-            attach(ssl);
+            attach(ClientTls.handshake(context, socket, peerName, peer.getPort(), verify, timeoutMillis()));
         } catch (IOException e) {
             broken = true;
             tern.tls.CertificateNotVerified notVerified = tern.tls.CertificateNotVerified.in(e);
@@ -256,20 +232,8 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private void authenticate() throws IOException {
-        TernConfig.SmartHostAuth auth = settings.auth();
-        Reply reply;
-        if (extensions.authMechanisms().contains("PLAIN")) {
-            String token = base64("\0" + auth.username() + "\0" + auth.password());
-            reply = command("AUTH PLAIN " + token, SmtpException.Stage.AUTH);
-        } else if (extensions.authMechanisms().contains("LOGIN")) {
-            reply = command("AUTH LOGIN", SmtpException.Stage.AUTH);
-            if (reply.code() == 334) {
-                reply = command(base64(auth.username()), SmtpException.Stage.AUTH);
-            }
-            if (reply.code() == 334) {
-                reply = command(base64(auth.password()), SmtpException.Stage.AUTH);
-            }
-        } else {
+        Reply reply = ClientAuthentication.exchange(this, extensions, settings.auth());
+        if (reply == null) {
             return; // no mechanism we speak: go on without, as Postfix does; the peer decides
         }
         if (reply.code() == 235) {
@@ -287,23 +251,6 @@ public final class SmtpConnection implements AutoCloseable {
         throw new SmtpException(reply, SmtpException.Stage.AUTH, true, null);
     }
 
-    private static boolean isIpLiteral(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (c != '.' && (c < '0' || c > '9')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String base64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
     /**
      * Offers one message. Refusals by the peer are results, not exceptions; so are the
      * refusals Tern makes without sending anything (SIZE 5.3.4, 8BITMIME 5.6.3, SMTPUTF8
@@ -317,171 +264,25 @@ public final class SmtpConnection implements AutoCloseable {
         long size = t.message().length;
         boolean eightBit = t.isEightBit();
         if (extensions.sizeLimit() > 0 && size > extensions.sizeLimit()) {
-            return refuseAll(t, Replies.REMOTE_MESSAGE_TOO_LARGE.withText("message of " + size
+            return MailExchange.refuseAll(t, Replies.REMOTE_MESSAGE_TOO_LARGE.withText("message of " + size
                     + " octets exceeds the " + extensions.sizeLimit() + " octets " + peer + " accepts"));
         }
         // SMTPUTF8 first: an internationalized message is usually 8-bit too, and 5.6.7 ("non-ASCII
         // addresses not permitted", RFC 6531 3.5) names the real obstacle where 5.6.3 would not.
         if (t.needsSmtpUtf8() && !extensions.smtpUtf8()) {
-            return refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
+            return MailExchange.refuseAll(t, Replies.REMOTE_NO_SMTPUTF8); // RFC 6531 3.4: no downgrade
         }
         if (eightBit && !extensions.eightBitMime()) {
             // RFC 6152 3: never send 8-bit data to a server without 8BITMIME; we do not
             // convert to quoted-printable (it would break signatures), so this host cannot take it
-            return refuseAll(t, Replies.REMOTE_NO_8BITMIME);
+            return MailExchange.refuseAll(t, Replies.REMOTE_NO_8BITMIME);
         }
         transactions++;
         try {
-            return transact(t, size, eightBit);
+            return new MailExchange(this, extensions).transact(t, size, eightBit);
         } catch (IOException e) {
             throw failure(e, SmtpException.Stage.MESSAGE);
         }
-    }
-
-    private TransactionResult transact(Transaction t, long size, boolean eightBit) throws IOException {
-        String mail = mailCommand(t, size, eightBit);
-        List<Recipient> rcpts = t.recipients();
-        Reply mailReply;
-        Reply[] rcptReplies = new Reply[rcpts.size()];
-        if (extensions.pipelining()) {
-            // RFC 2920: MAIL, every RCPT and DATA in one write, the replies read in order: one
-            // round trip instead of two before the message goes out.
-            write(mail);
-            for (Recipient r : rcpts) {
-                write(rcptCommand(r));
-            }
-            write("DATA");
-            flush(SmtpException.Stage.MAIL);
-            mailReply = read(SmtpException.Stage.MAIL);
-            for (int i = 0; i < rcptReplies.length; i++) {
-                rcptReplies[i] = read(SmtpException.Stage.RCPT);
-            }
-            return pipelinedData(t, mailReply, rcptReplies, read(SmtpException.Stage.DATA));
-        } else {
-            mailReply = command(mail, SmtpException.Stage.MAIL);
-            if (mailReply.code() == 250) {
-                for (int i = 0; i < rcptReplies.length; i++) {
-                    rcptReplies[i] = command(rcptCommand(rcpts.get(i)), SmtpException.Stage.RCPT);
-                }
-            }
-        }
-        List<RecipientResult> results = new ArrayList<>(rcpts.size());
-        if (mailReply.code() != 250) {
-            for (Recipient r : rcpts) {
-                results.add(new RecipientResult(r, mailReply));
-            }
-            reset();
-            return new TransactionResult(results, null);
-        }
-        boolean anyAccepted = false;
-        for (Reply r : rcptReplies) {
-            anyAccepted |= r.code() == 250 || r.code() == 251;
-        }
-        if (!anyAccepted) {
-            for (int i = 0; i < rcptReplies.length; i++) {
-                results.add(new RecipientResult(rcpts.get(i), rcptReplies[i]));
-            }
-            reset(); // RFC 5321 3.3: no DATA without a recipient
-            return new TransactionResult(results, null);
-        }
-        Reply dataReply = command("DATA", SmtpException.Stage.DATA);
-        if (dataReply.code() == 354) {
-            DotStuffing.write(t.message(), out);
-            flush(SmtpException.Stage.MESSAGE);
-            dataReply = read(SmtpException.Stage.MESSAGE);
-        } else {
-            reset();
-        }
-        for (int i = 0; i < rcptReplies.length; i++) {
-            Reply r = rcptReplies[i];
-            boolean accepted = r.code() == 250 || r.code() == 251;
-            results.add(new RecipientResult(rcpts.get(i), accepted ? dataReply : r));
-        }
-        return new TransactionResult(results, dataReply);
-    }
-
-    /**
-     * The rest of a pipelined transaction once the reply to DATA is in. RFC 2920 3.1: a server
-     * that says 354 although no recipient was accepted gets an empty message (a lone dot),
-     * whose reply means nothing; a refused DATA is followed by RSET, as without pipelining,
-     * so the next transaction starts clean.
-     */
-    private TransactionResult pipelinedData(Transaction t, Reply mailReply, Reply[] rcptReplies, Reply dataReply)
-            throws IOException {
-        List<Recipient> rcpts = t.recipients();
-        boolean anyAccepted = false;
-        for (Reply r : rcptReplies) {
-            anyAccepted |= r.code() == 250 || r.code() == 251;
-        }
-        boolean send = mailReply.code() == 250 && anyAccepted;
-        List<RecipientResult> results = new ArrayList<>(rcpts.size());
-        if (dataReply.code() == 354) {
-            if (send) {
-                DotStuffing.write(t.message(), out);
-            } else {
-                write(".");
-            }
-            flush(SmtpException.Stage.MESSAGE);
-            Reply afterDot = read(SmtpException.Stage.MESSAGE);
-            if (send) {
-                dataReply = afterDot;
-            }
-        } else {
-            reset();
-        }
-        if (mailReply.code() != 250) {
-            for (Recipient r : rcpts) {
-                results.add(new RecipientResult(r, mailReply));
-            }
-            return new TransactionResult(results, null);
-        }
-        for (int i = 0; i < rcptReplies.length; i++) {
-            Reply r = rcptReplies[i];
-            boolean accepted = r.code() == 250 || r.code() == 251;
-            results.add(new RecipientResult(rcpts.get(i), accepted && send ? dataReply : r));
-        }
-        return new TransactionResult(results, send ? dataReply : null);
-    }
-
-    private String mailCommand(Transaction t, long size, boolean eightBit) {
-        StringBuilder sb = new StringBuilder(96).append("MAIL FROM:<")
-                .append(t.reversePath().isNull() ? "" : t.reversePath().mailbox().withAsciiDomain()).append('>');
-        if (extensions.sizeOffered()) {
-            sb.append(" SIZE=").append(size);
-        }
-        if (extensions.eightBitMime() && (eightBit || t.body() != Body.SEVEN_BIT)) {
-            sb.append(" BODY=8BITMIME");
-        }
-        if (extensions.smtpUtf8() && (t.smtpUtf8() || t.needsSmtpUtf8())) {
-            sb.append(" SMTPUTF8");
-        }
-        if (extensions.dsn()) {
-            if (t.ret() != null) {
-                sb.append(" RET=").append(t.ret().name());
-            }
-            if (t.envId() != null) {
-                sb.append(" ENVID=").append(tern.smtp.Xtext.encode(t.envId()));
-            }
-        }
-        return sb.toString();
-    }
-
-    private String rcptCommand(Recipient r) {
-        StringBuilder sb = new StringBuilder(64).append("RCPT TO:<").append(r.address().withAsciiDomain()).append('>');
-        if (extensions.dsn()) {
-            if (!r.notifyOn().isEmpty()) {
-                sb.append(" NOTIFY=").append(r.notifyOn().stream().sorted().map(Notify::name)
-                        .collect(Collectors.joining(",")));
-            }
-            if (r.orcpt() != null) {
-                sb.append(" ORCPT=").append(r.orcpt()); // kept as received: already xtext
-            }
-        }
-        return sb.toString();
-    }
-
-    private TransactionResult refuseAll(Transaction t, Reply reply) {
-        return new TransactionResult(t.recipients().stream().map(r -> new RecipientResult(r, reply, false)).toList(), null);
     }
 
     /** RSET (RFC 5321 4.1.1.5): ends a transaction that failed midway so the next can start. */
@@ -549,13 +350,13 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    private Reply command(String line, SmtpException.Stage stage) throws IOException {
+    Reply command(String line, SmtpException.Stage stage) throws IOException {
         write(line);
         flush(stage);
         return read(stage);
     }
 
-    private void write(String line) throws SmtpException {
+    void write(String line) throws SmtpException {
         try {
             out.write(line.getBytes(StandardCharsets.UTF_8));
             out.write('\r');
@@ -565,7 +366,7 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    private void flush(SmtpException.Stage stage) throws SmtpException {
+    void flush(SmtpException.Stage stage) throws SmtpException {
         try {
             out.flush();
         } catch (IOException e) {
@@ -573,7 +374,7 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    private Reply read(SmtpException.Stage stage) throws SmtpException {
+    Reply read(SmtpException.Stage stage) throws SmtpException {
         try {
             return replies.read();
         } catch (ReplyReader.MalformedReplyException e) {
@@ -582,6 +383,11 @@ public final class SmtpConnection implements AutoCloseable {
         } catch (IOException e) {
             throw failure(e, stage);
         }
+    }
+
+    /** The message's bytes, dot-stuffed and ended with the final dot, onto the wire (not flushed). */
+    void writeMessage(byte[] message) throws IOException {
+        DotStuffing.write(message, out);
     }
 
     private SmtpException failure(IOException e, SmtpException.Stage stage) {
