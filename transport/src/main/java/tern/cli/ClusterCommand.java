@@ -53,20 +53,36 @@ final class ClusterCommand implements Command {
             terminal.err().println("tern cluster status: cluster.redis is not set: this is a single node");
             return Exit.FAILURE;
         }
-        List<NodeRegistry.Node> nodes;
-        try (RedisLink redis = RedisLink.open(config.cluster().redis(), config.cluster().node())) {
-            if (!redis.awaitUp(CONNECT)) {
-                terminal.err().println("tern cluster status: Redis " + config.cluster().redis() + " does not answer ("
-                        + redis.problem() + ")");
-                return Exit.FAILURE;
-            }
-            nodes = NodeRegistry.nodes(redis).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            terminal.err().println("tern cluster status: " + e.getMessage());
+        var nodes = registry(config, terminal, "tern cluster status");
+        if (nodes.isEmpty()) {
             return Exit.FAILURE;
         }
-        terminal.out().print(table(nodes, Instant.now()));
+        terminal.out().print(table(nodes.get(), Instant.now()));
         return Exit.OK;
+    }
+
+    /**
+     * The nodes in the cluster's registry, read from Redis; empty (and said on standard error,
+     * after {@code name}) when Redis does not answer.
+     */
+    static java.util.Optional<List<NodeRegistry.Node>> registry(TernConfig config, Terminal terminal, String name) {
+        try (RedisLink redis = RedisLink.open(config.cluster().redis(), config.cluster().node())) {
+            if (!redis.awaitUp(CONNECT)) {
+                terminal.err().println(name + ": Redis " + config.cluster().redis() + " does not answer ("
+                        + redis.problem() + ")");
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(NodeRegistry.nodes(redis).get(30, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            terminal.err().println(name + ": Redis " + config.cluster().redis() + " did not answer: " + cause.getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            terminal.err().println(name + ": Redis " + config.cluster().redis() + " did not answer in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            terminal.err().println(name + ": interrupted");
+        }
+        return java.util.Optional.empty();
     }
 
     static String table(List<NodeRegistry.Node> nodes, Instant now) {

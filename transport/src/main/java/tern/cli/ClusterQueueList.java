@@ -3,10 +3,8 @@ package tern.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import tern.admin.AdminToken;
 import tern.cluster.NodeRegistry;
-import tern.cluster.RedisLink;
 import tern.config.TernConfig;
 
 /**
@@ -26,18 +24,11 @@ final class ClusterQueueList {
             terminal.err().println("tern queue list --cluster: cluster.redis is not set: this is a single node");
             return Exit.FAILURE;
         }
-        List<NodeRegistry.Node> nodes;
-        try (RedisLink redis = RedisLink.open(config.cluster().redis(), config.cluster().node())) {
-            if (!redis.awaitUp(ClusterCommand.CONNECT)) {
-                terminal.err().println("tern queue list --cluster: Redis " + config.cluster().redis()
-                        + " does not answer (" + redis.problem() + ")");
-                return Exit.FAILURE;
-            }
-            nodes = NodeRegistry.nodes(redis).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            terminal.err().println("tern queue list --cluster: " + e.getMessage());
+        var registry = ClusterCommand.registry(config, terminal, "tern queue list --cluster");
+        if (registry.isEmpty()) {
             return Exit.FAILURE;
         }
+        List<NodeRegistry.Node> nodes = registry.get();
         Path token = AdminToken.file(config.server().dataDir());
         int failed = 0;
         for (NodeRegistry.Node node : nodes) {

@@ -106,9 +106,12 @@ public final class RedisLink implements AutoCloseable {
         return node;
     }
 
-    /** Whether Redis answered the last command. */
+    /**
+     * Whether Redis answered the last command. The connection listener may say "connected"
+     * before connectAsync hands the connection over: up needs both.
+     */
     public boolean isUp() {
-        return up;
+        return up && connection != null;
     }
 
     /** Commands sent to Redis since start: the cost the README measures. */
@@ -148,10 +151,10 @@ public final class RedisLink implements AutoCloseable {
      */
     public boolean awaitUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!up && System.nanoTime() < deadline) {
+        while (!isUp() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return up;
+        return isUp();
     }
 
     /** Why Redis does not answer, in a few words. */
@@ -159,7 +162,7 @@ public final class RedisLink implements AutoCloseable {
         return lastProblem;
     }
 
-        /** Asks Redis whether it answers again (called every second while it does not). */
+    /** Asks Redis whether it answers again (called every second while it does not). */
     public void probe() {
         if (connection == null) {
             reconnect();
