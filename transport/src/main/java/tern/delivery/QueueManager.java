@@ -93,6 +93,11 @@ public final class QueueManager implements AutoCloseable {
     private final DeliveryAgent agent;
     private final Dispatch dispatch;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** Sweeps of retry|delete --domain; finished ones are kept a while for their final count. */
+    private static final int KEPT_SWEEPS = 32;
+    private final java.util.concurrent.atomic.AtomicLong sweepJobs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, DomainSweep> sweeps =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 0).factory());
     final Rounds rounds;
@@ -279,10 +284,6 @@ public final class QueueManager implements AutoCloseable {
         return java.util.Optional.ofNullable(sweeps.get(job));
     }
 
-    private static final int KEPT_SWEEPS = 32;
-    private final java.util.concurrent.atomic.AtomicLong sweepJobs = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, DomainSweep> sweeps =
-            new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** Wakes the owner thread, e.g. after a test moved its clock on. */
     public void wake() {
