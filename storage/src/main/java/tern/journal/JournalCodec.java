@@ -4,19 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.BytesOut;
-import tern.address.Mailbox;
-import tern.address.ReversePath;
-import tern.envelope.Body;
 import tern.envelope.Envelope;
-import tern.envelope.Notify;
-import tern.envelope.Recipient;
-import tern.envelope.Ret;
 import tern.journal.JournalEvent.Accepted;
 import tern.journal.JournalEvent.Badmailed;
 import tern.journal.JournalEvent.DelayNotified;
@@ -25,11 +17,9 @@ import tern.journal.JournalEvent.Delivered;
 import tern.journal.JournalEvent.Failed;
 import tern.journal.JournalEvent.HandedOver;
 import tern.journal.JournalEvent.RetryRequested;
-import tern.outcome.LocalDecision;
 import tern.outcome.Outcome;
 import tern.outcome.RemoteReply;
 import tern.queue.QueueId;
-import tern.smtp.Reply;
 
 /**
  * The binary form of a {@link JournalEvent}: one Chronicle document per event,
@@ -85,7 +75,7 @@ public final class JournalCodec {
         switch (event) {
             case Accepted a -> {
                 out.writeByte(ACCEPTED);
-                writeEnvelope(a.envelope(), out);
+                EnvelopeCodec.writeEnvelope(a.envelope(), out);
                 byte[] message = a.message();
                 out.writeStopBit(message.length);
                 writeBody(message, out);
@@ -94,13 +84,13 @@ public final class JournalCodec {
                 out.writeByte(DELIVERED);
                 writeHead(d.id(), d.at(), out);
                 out.writeUtf8(d.recipient());
-                writeOutcome(d.outcome(), out);
+                OutcomeCodec.writeOutcome(d.outcome(), out);
             }
             case Deferred d -> {
                 out.writeByte(DEFERRED);
                 writeHead(d.id(), d.at(), out);
                 out.writeUtf8(d.recipient());
-                writeOutcome(d.outcome(), out);
+                OutcomeCodec.writeOutcome(d.outcome(), out);
                 out.writeStopBit(d.attempts());
                 writeInstant(d.nextAttempt(), out);
             }
@@ -108,7 +98,7 @@ public final class JournalCodec {
                 out.writeByte(FAILED);
                 writeHead(f.id(), f.at(), out);
                 out.writeUtf8(f.recipient());
-                writeOutcome(f.outcome(), out);
+                OutcomeCodec.writeOutcome(f.outcome(), out);
             }
             case DelayNotified n -> {
                 out.writeByte(DELAY_NOTIFIED);
@@ -131,7 +121,7 @@ public final class JournalCodec {
                 for (String recipient : h.recipients()) {
                     out.writeUtf8(recipient);
                 }
-                writeOutcome(h.reply(), out);
+                OutcomeCodec.writeOutcome(h.reply(), out);
             }
         }
     }
@@ -193,7 +183,7 @@ public final class JournalCodec {
         byte type = in.readByte();
         return switch (type) {
             case ACCEPTED -> {
-                Envelope envelope = readEnvelope(in);
+                Envelope envelope = EnvelopeCodec.readEnvelope(in);
                 int length = Math.toIntExact(in.readStopBit());
                 if (skipped != null) {
                     if (in.readRemaining() < length) {
@@ -212,10 +202,10 @@ public final class JournalCodec {
                 }
                 yield new Accepted(envelope, message);
             }
-            case DELIVERED -> new Delivered(readId(in), readInstant(in), readString(in), readOutcome(format, in));
-            case DEFERRED -> new Deferred(readId(in), readInstant(in), readString(in), readOutcome(format, in),
+            case DELIVERED -> new Delivered(readId(in), readInstant(in), readString(in), OutcomeCodec.readOutcome(format, in));
+            case DEFERRED -> new Deferred(readId(in), readInstant(in), readString(in), OutcomeCodec.readOutcome(format, in),
                     Math.toIntExact(in.readStopBit()), readInstant(in));
-            case FAILED -> new Failed(readId(in), readInstant(in), readString(in), readOutcome(format, in));
+            case FAILED -> new Failed(readId(in), readInstant(in), readString(in), OutcomeCodec.readOutcome(format, in));
             case DELAY_NOTIFIED -> new DelayNotified(readId(in), readInstant(in), readString(in));
             case BADMAILED -> new Badmailed(readId(in), readInstant(in), readString(in));
             case RETRY_REQUESTED -> new RetryRequested(readId(in), readInstant(in));
@@ -227,7 +217,7 @@ public final class JournalCodec {
                 for (int i = 0; i < n; i++) {
                     recipients.add(readString(in));
                 }
-                if (!(readOutcome(format, in) instanceof RemoteReply reply)) {
+                if (!(OutcomeCodec.readOutcome(format, in) instanceof RemoteReply reply)) {
                     throw new IllegalStateException(id + ": a hand-over without the peer's reply");
                 }
                 yield new HandedOver(id, at, recipients, reply);
@@ -301,203 +291,23 @@ public final class JournalCodec {
         return buffer;
     }
 
-    private static final byte NO_OUTCOME = 0;
-    private static final byte REMOTE_REPLY = 1;
-    private static final byte LOCAL_DECISION = 2;
-
-    private static void writeOutcome(Outcome outcome, BytesOut<?> out) {
-        switch (outcome) {
-            case null -> out.writeByte(NO_OUTCOME);
-            case RemoteReply r -> {
-                out.writeByte(REMOTE_REPLY);
-                out.writeUtf8(r.host());
-                out.writeUtf8(r.peer());
-                writeReply(r.reply(), out);
-            }
-            case LocalDecision d -> {
-                out.writeByte(LOCAL_DECISION);
-                out.writeStopBit(d.reason().code());
-                out.writeUtf8(d.peer());
-                writeReply(d.reply(), out);
-                writeOutcome(d.cause(), out);
-            }
-        }
-    }
-
-    private static Outcome readOutcome(int format, BytesIn<?> in) {
-        if (format < 2) {
-            String relay = readString(in);
-            return Outcome.legacy(relay, readString(in));
-        }
-        return readOutcome(in, 0);
-    }
-
-    private static Outcome readOutcome(BytesIn<?> in, int depth) {
-        if (depth > 8) {
-            throw new IllegalStateException("journal record with outcomes nested too deep");
-        }
-        byte kind = in.readByte();
-        return switch (kind) {
-            case NO_OUTCOME -> null;
-            case REMOTE_REPLY -> {
-                String host = readString(in);
-                String peer = readString(in);
-                yield new RemoteReply(readReply(in), host, peer);
-            }
-            case LOCAL_DECISION -> {
-                var reason = LocalDecision.Reason.ofCode(Math.toIntExact(in.readStopBit()));
-                String peer = readString(in);
-                Reply reply = readReply(in);
-                yield new LocalDecision(reason, reply, peer, readOutcome(in, depth + 1));
-            }
-            default -> throw new IllegalStateException("unknown outcome kind " + kind + " in the journal");
-        };
-    }
-
-    private static void writeReply(Reply reply, BytesOut<?> out) {
-        out.writeStopBit(reply.code());
-        out.writeUtf8(reply.status());
-        List<String> lines = reply.lines();
-        out.writeStopBit(lines.size());
-        for (String line : lines) {
-            out.writeUtf8(line);
-        }
-    }
-
-    private static Reply readReply(BytesIn<?> in) {
-        int code = Math.toIntExact(in.readStopBit());
-        String status = readString(in);
-        int n = Math.toIntExact(in.readStopBit());
-        List<String> lines = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            lines.add(readString(in));
-        }
-        return new Reply(code, status, lines);
-    }
-
     private static void writeHead(QueueId id, Instant at, BytesOut<?> out) {
         out.writeUtf8(id.value());
         writeInstant(at, out);
     }
 
-    private static QueueId readId(BytesIn<?> in) {
+    static QueueId readId(BytesIn<?> in) {
         return new QueueId(readString(in));
     }
 
-    private static void writeInstant(Instant at, BytesOut<?> out) {
+    static void writeInstant(Instant at, BytesOut<?> out) {
         out.writeStopBit(at.getEpochSecond());
         out.writeStopBit(at.getNano());
     }
 
-    private static Instant readInstant(BytesIn<?> in) {
+    static Instant readInstant(BytesIn<?> in) {
         long seconds = in.readStopBit();
         return Instant.ofEpochSecond(seconds, in.readStopBit());
     }
 
-    private static void writeEnvelope(Envelope e, BytesOut<?> out) {
-        out.writeUtf8(e.id().value());
-        ReversePath from = e.reversePath();
-        if (from.isNull()) {
-            out.writeByte((byte) 0);
-        } else {
-            out.writeByte((byte) 1);
-            writeMailbox(from.mailbox(), out);
-        }
-        List<Recipient> recipients = e.recipients();
-        out.writeStopBit(recipients.size());
-        for (Recipient r : recipients) {
-            writeMailbox(r.address(), out);
-            out.writeByte(notifyBits(r.notifyOn()));
-            out.writeUtf8(r.orcpt());
-        }
-        out.writeByte(switch (e.body()) {
-            case SEVEN_BIT -> (byte) 1;
-            case EIGHT_BIT_MIME -> (byte) 2;
-            case BINARY_MIME -> (byte) 3;
-        });
-        out.writeByte((byte) (e.smtpUtf8() ? 1 : 0));
-        out.writeByte(e.ret() == null ? 0 : switch (e.ret()) {
-            case FULL -> (byte) 1;
-            case HDRS -> (byte) 2;
-        });
-        out.writeUtf8(e.envId());
-        out.writeStopBit(e.declaredSize());
-        out.writeUtf8(e.clientAddress());
-        out.writeUtf8(e.heloName());
-        writeInstant(e.arrival(), out);
-    }
-
-    private static Envelope readEnvelope(BytesIn<?> in) {
-        QueueId id = readId(in);
-        ReversePath from = in.readByte() == 0 ? ReversePath.NULL : ReversePath.of(readMailbox(in));
-        int count = Math.toIntExact(in.readStopBit());
-        List<Recipient> recipients = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            Mailbox address = readMailbox(in);
-            Set<Notify> notify = notifySet(in.readByte());
-            recipients.add(new Recipient(address, notify, readString(in)));
-        }
-        Body body = switch (in.readByte()) {
-            case 1 -> Body.SEVEN_BIT;
-            case 2 -> Body.EIGHT_BIT_MIME;
-            case 3 -> Body.BINARY_MIME;
-            default -> throw new IllegalStateException(id + ": unknown BODY code in the journal");
-        };
-        boolean smtpUtf8 = in.readByte() != 0;
-        Ret ret = switch (in.readByte()) {
-            case 0 -> null;
-            case 1 -> Ret.FULL;
-            case 2 -> Ret.HDRS;
-            default -> throw new IllegalStateException(id + ": unknown RET code in the journal");
-        };
-        String envId = readString(in);
-        long declaredSize = in.readStopBit();
-        String client = readString(in);
-        String helo = readString(in);
-        Instant arrival = readInstant(in);
-        return new Envelope(id, from, recipients, body, smtpUtf8, ret, envId, declaredSize, client, helo, arrival);
-    }
-
-    private static void writeMailbox(Mailbox m, BytesOut<?> out) {
-        out.writeUtf8(m.localPart());
-        out.writeUtf8(m.domain());
-    }
-
-    private static Mailbox readMailbox(BytesIn<?> in) {
-        String localPart = readString(in);
-        return new Mailbox(localPart, readString(in));
-    }
-
-    private static byte notifyBits(Set<Notify> notify) {
-        int bits = 0;
-        for (Notify n : notify) {
-            bits |= switch (n) {
-                case SUCCESS -> 1;
-                case FAILURE -> 2;
-                case DELAY -> 4;
-                case NEVER -> 8;
-            };
-        }
-        return (byte) bits;
-    }
-
-    private static Set<Notify> notifySet(byte bits) {
-        if (bits == 0) {
-            return Set.of();
-        }
-        EnumSet<Notify> set = EnumSet.noneOf(Notify.class);
-        if ((bits & 1) != 0) {
-            set.add(Notify.SUCCESS);
-        }
-        if ((bits & 2) != 0) {
-            set.add(Notify.FAILURE);
-        }
-        if ((bits & 4) != 0) {
-            set.add(Notify.DELAY);
-        }
-        if ((bits & 8) != 0) {
-            set.add(Notify.NEVER);
-        }
-        return set;
-    }
 }
