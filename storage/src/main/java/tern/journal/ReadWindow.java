@@ -19,7 +19,6 @@ final class ReadWindow {
     private final ReferenceOwner owner = ReferenceOwner.temporary("journal-read-window");
     private MappedBytesStore block;
     private long releasedUpTo;
-    private long releasedBytes;
 
     /** Called with the bytes of the document just read, before it is closed. */
     void read(Bytes<?> bytes) {
@@ -37,20 +36,15 @@ final class ReadWindow {
         // the page holding the reading position may hold the next document's header too
         long end = Math.min(bytes.readPosition(), store.capacity()) & -MappedWindow.PAGE;
         if (end - releasedUpTo >= MappedWindow.STEP) {
-            releasedBytes += MappedWindow.dontNeed(store, releasedUpTo, end);
+            MappedWindow.dontNeed(store, releasedUpTo, end);
             releasedUpTo = end;
         }
-    }
-
-    /** Bytes released so far. */
-    long releasedBytes() {
-        return releasedBytes;
     }
 
     /** Releases the block in hand (the reader moved on to another, or is closing). */
     void close() {
         if (block != null) {
-            releasedBytes += MappedWindow.dontNeed(block, releasedUpTo, block.capacity() & -MappedWindow.PAGE);
+            MappedWindow.dontNeed(block, releasedUpTo, block.capacity() & -MappedWindow.PAGE);
             block.release(owner);
             block = null;
         }
